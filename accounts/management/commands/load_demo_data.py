@@ -1,0 +1,52 @@
+"""Creates the demo logins of the embedded mode: an applicant, a reviewer, a finance user and a superuser.
+
+Idempotent: a second run finds the users and resets nothing but their group and password. Refuses to run outside
+DEBUG unless forced, because demo passwords in production are an incident.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+
+DEMO_USERS = [
+    # (e-mail, password, full name, role, is_staff, is_superuser)
+    ("basvuru@demo.local", "Basvuru-Demo-2026", "Ayşe Yılmaz", roles.APPLICANTS, False, False),
+    ("inceleme@demo.local", "Inceleme-Demo-2026", "Mehmet Işık", roles.REVIEWERS, True, False),
+    ("muhasebe@demo.local", "Muhasebe-Demo-2026", "Zeynep Çağlar", roles.FINANCE, True, False),
+    ("yonetici@demo.local", "Yonetici-Demo-2026", "Sistem Yöneticisi", None, True, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Demo kullanıcılarını oluşturur (yalnızca gömülü/DEBUG kipinde)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="DEBUG kapalıyken de çalıştır.")
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo data is for the embedded mode only (DEBUG is off); use --force to insist.")
+        rows = []
+        for email, password, full_name, role, is_staff, is_superuser in DEMO_USERS:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User(email=email, full_name=full_name)
+            user.is_staff = is_staff
+            user.is_superuser = is_superuser
+            user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+            user.set_password(password)
+            user.save()
+            if role:
+                user.groups.set([Group.objects.get(name=role)])
+            rows.append((role or "Superuser", email, password))
+
+        self.stdout.write("\nDemo girişleri / demo logins:")
+        for role, email, password in rows:
+            self.stdout.write(f"  {role:<11} {email:<24} {password}")
+        self.stdout.write("")

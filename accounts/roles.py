@@ -1,0 +1,62 @@
+"""The staff roles and the model permissions each one holds.
+
+Groups are created by migrations (see `accounts/migrations`), and every later migration that adds models a role
+needs calls `sync_roles` again, so a fresh database and an upgraded one end with the same permissions.
+"""
+
+APPLICANTS = "Applicants"
+REVIEWERS = "Reviewers"
+FINANCE = "Finance"
+
+# role -> {app_label: {model: [actions]}}; "view" lets staff read the catalogue they work with.
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
+    # Applicants use the portal, never the admin: they hold no model permissions.
+    APPLICANTS: {},
+    REVIEWERS: {
+        "onboarding": {
+            "institutiontype": ["view"],
+            "documentkind": ["view"],
+            "condition": ["view"],
+            "requirement": ["view"],
+            "reviewerrule": ["view"],
+            "lettertemplate": ["view"],
+        },
+        "billing": {"billingtype": ["view"], "creditpackage": ["view"], "tarifftier": ["view"]},
+    },
+    FINANCE: {
+        "onboarding": {"institutiontype": ["view"]},
+        "billing": {
+            "billingtype": ["view", "change"],
+            "creditpackage": ["view", "add", "change"],
+            "tarifftier": ["view", "add", "change", "delete"],
+        },
+    },
+}
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create the groups and give each exactly the permissions of ROLE_PERMISSIONS (usable in RunPython)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations ran; create them now so groups can reference them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, by_app in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for app_label, models in by_app.items():
+            for model, actions in models.items():
+                for action in actions:
+                    try:
+                        wanted.append(
+                            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                        )
+                    except Permission.DoesNotExist:
+                        # The model arrives in a later migration, which calls sync_roles again.
+                        continue
+        group.permissions.set(wanted)

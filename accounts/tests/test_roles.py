@@ -1,0 +1,103 @@
+"""Groups and what each role may do in the admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from billing.models import CreditPackage
+from conftest import PASSWORD
+
+
+def test_the_three_groups_exist_after_migrations(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Applicants", "Reviewers", "Finance"}
+
+
+def test_reviewers_read_the_catalogue_but_cannot_change_prices(reviewer):
+    assert reviewer.has_perm("onboarding.view_requirement")
+    assert reviewer.has_perm("billing.view_creditpackage")
+    assert not reviewer.has_perm("billing.change_creditpackage")
+    assert not reviewer.has_perm("onboarding.change_requirement")
+
+
+def test_finance_edits_prices_but_not_the_document_catalogue(finance):
+    assert finance.has_perm("billing.change_creditpackage")
+    assert finance.has_perm("billing.change_tarifftier")
+    assert not finance.has_perm("onboarding.change_requirement")
+    assert not finance.has_perm("onboarding.view_requirement")
+
+
+def test_applicants_hold_no_model_permissions(applicant):
+    assert not applicant.get_all_permissions()
+
+
+def test_an_applicant_reaching_the_admin_gets_the_login_page(client, applicant):
+    client.force_login(applicant)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_speaks_turkish_and_lists_the_catalogue_for_a_reviewer(client, reviewer):
+    client.force_login(reviewer)
+
+    page = client.get("/admin/").content.decode()
+    requirements = client.get("/admin/onboarding/requirement/").content.decode()
+
+    assert "Başvuru kataloğu" in page
+    assert "Kurum türleri" in page
+    assert "Karar defterinin noterden onaylı ilk sayfası — karar defteri varsa" in requirements
+    assert "42 gerekli belge" in requirements
+
+
+def test_the_admin_searches_the_catalogue(client, reviewer):
+    client.force_login(reviewer)
+
+    page = client.get("/admin/onboarding/requirement/", {"q": "mazbata"}).content.decode()
+
+    assert "Muhtar olduğuna dair belge (mazbata)" in page
+    assert "Encümen Kararı" not in page
+
+
+def test_finance_changes_a_package_price_in_the_admin(client, finance):
+    package = CreditPackage.objects.get(credits=1_000)
+    client.force_login(finance)
+
+    response = client.post(
+        f"/admin/billing/creditpackage/{package.pk}/change/",
+        {"credits": 1000, "price": "499.90", "is_active": "on", "position": 10},
+    )
+
+    assert response.status_code == 302
+    package.refresh_from_db()
+    assert package.price == Decimal("499.90")
+
+
+def test_a_reviewer_cannot_change_a_package_price(client, reviewer):
+    package = CreditPackage.objects.get(credits=1_000)
+    client.force_login(reviewer)
+
+    response = client.post(
+        f"/admin/billing/creditpackage/{package.pk}/change/",
+        {"credits": 1000, "price": "1.00", "is_active": "on", "position": 10},
+    )
+
+    assert response.status_code == 403
+    package.refresh_from_db()
+    assert package.price != Decimal("1.00")
+
+
+@pytest.mark.parametrize("email", ["AYSE@ornek-belediye.test", "ayse@ornek-belediye.test"])
+def test_login_matches_the_email_without_regard_to_case(client, applicant, email):
+    response = client.post("/hesap/giris/", {"username": email, "password": PASSWORD})
+
+    assert response.status_code == 302
+
+
+def test_a_wrong_password_gets_a_generic_message(client, applicant):
+    response = client.post("/hesap/giris/", {"username": applicant.email, "password": "yanlis"})
+
+    assert response.status_code == 200
+    assert "E-posta adresi veya parola hatalı" in response.content.decode()

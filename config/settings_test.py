@@ -1,0 +1,31 @@
+"""A few overrides for the test suite; everything else comes from the environment as in production."""
+
+import tempfile
+from pathlib import Path
+
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
+
+# Fast hashing: the suite creates many users; real hashers are Django's concern.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests never touch the developer's var/ folder.
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="portal-test-files-"))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(_TEST_FILES), "base_url": None},
+}
+STORAGES = {
+    **STORAGES,
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = _TEST_FILES
+STATIC_ROOT = _TEST_FILES / "static"
+STATIC_ROOT.mkdir()
+
+# Tasks run in process unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,109 @@
+"""The settings module: the embedded default, the production shape, and loud failure on bad values.
+
+Each case imports `config.settings` in a fresh interpreter with exactly the environment under test.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION = {
+    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "SECRET_KEY": "x" * 64,
+    "SMTP_HOST": "smtp.internal",
+    "ALLOWED_HOSTS": "portal.example.com",
+    "AWS_STORAGE_BUCKET_NAME": "portal-private",
+}
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "session": settings.SESSION_ENGINE,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "mail": settings.MAILERS["default"]["BACKEND"],
+    "storage": settings.STORAGES["private"]["BACKEND"],
+    "language": settings.LANGUAGE_CODE,
+    "timezone": settings.TIME_ZONE,
+}))
+"""
+
+
+def load_settings(environ: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYENV_VERSION")}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": "/tmp/portal-settings-test"} | environ
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_with_no_variables_the_portal_runs_embedded():
+    result = load_settings({})
+
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded == {
+        "debug": True,
+        "db": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "session": "django.contrib.sessions.backends.db",
+        "eager": True,
+        "broker": "",
+        "mail": "django.core.mail.backends.console.EmailBackend",
+        "storage": "django.core.files.storage.FileSystemStorage",
+        "language": "tr",
+        "timezone": "Europe/Istanbul",
+    }
+
+
+def test_production_variables_select_postgres_redis_s3_and_smtp():
+    result = load_settings(PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is False
+    assert loaded["db"] == "django.db.backends.postgresql"
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["session"] == "django.contrib.sessions.backends.cached_db"
+    assert loaded["eager"] is False
+    assert loaded["broker"] == PRODUCTION["REDIS_URL"]
+    assert loaded["mail"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert loaded["storage"] == "storages.backends.s3.S3Storage"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"PORTAL_UPLOAD_MAX_MB": "ten"}, "PORTAL_UPLOAD_MAX_MB must be a whole number"),
+        ({"PORTAL_UPLOAD_MAX_MB": "0"}, "PORTAL_UPLOAD_MAX_MB must be at least 1"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be a redis://"),
+        ({**PRODUCTION, "SECRET_KEY": ""}, "SECRET_KEY is required"),
+        ({**PRODUCTION, "SMTP_HOST": ""}, "SMTP_HOST is required"),
+        ({"DATABASE_URL": "nonsense://x", "SECRET_KEY": "k" * 50}, "DATABASE_URL is not a valid database URL"),
+    ],
+)
+def test_bad_values_stop_the_start_with_a_clear_message(variables, message):
+    result = load_settings(variables)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_the_csp_is_strict_with_nonces():
+    from django.utils.csp import CSP
+
+    assert settings.SECURE_CSP["default-src"] == [CSP.SELF]
+    assert settings.SECURE_CSP["script-src"] == [CSP.SELF, CSP.NONCE]
+    assert "'unsafe-inline'" not in json.dumps(settings.SECURE_CSP)

@@ -1,0 +1,55 @@
+"""Personas and environment markers shared by every app's tests."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from accounts import roles
+from accounts.models import User
+
+PASSWORD = "Dogru-Parola-2026"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests that depend on PostgreSQL or Redis behaviour skip, with the reason, where those are not configured.
+    on_postgres = connection.vendor == "postgresql"
+    has_redis = bool(os.environ.get("REDIS_URL"))
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)"))
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)"))
+
+
+def _user(email: str, *, role: str | None = None, is_staff: bool = False, **extra) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, is_staff=is_staff, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def applicant(db) -> User:
+    return _user("ayse@ornek-belediye.test", role=roles.APPLICANTS, full_name="Ayşe Yılmaz")
+
+
+@pytest.fixture
+def other_applicant(db) -> User:
+    return _user("ikinci@baska-kurum.test", role=roles.APPLICANTS, full_name="İkinci Başvuran")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return _user("inceleme@portal.test", role=roles.REVIEWERS, is_staff=True, full_name="Mehmet Işık")
+
+
+@pytest.fixture
+def finance(db) -> User:
+    return _user("muhasebe@portal.test", role=roles.FINANCE, is_staff=True, full_name="Zeynep Çağlar")
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(email="yonetici@portal.test", password=PASSWORD, full_name="Yönetici")

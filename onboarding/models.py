@@ -1,0 +1,243 @@
+"""The requirement catalogue: which institution types exist, what each must send, what reviewers check.
+
+All of it is data that staff edit in the admin without a deploy. Turkish is the source text; each text field has an
+`_en` twin used when the interface speaks English (empty means "show the Turkish").
+"""
+
+import string
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Bilingual(models.Model):
+    """Picks the English twin of a text field when the active language is English and the twin is filled."""
+
+    class Meta:
+        abstract = True
+
+    def __getattr__(self, name: str):
+        # Templates say `obj.localized_name`; only that prefix is handled, everything else stays an AttributeError.
+        if name.startswith("localized_"):
+            return self.localized(name.removeprefix("localized_"))
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def localized(self, field: str) -> str:
+        if (get_language() or "tr").startswith("en"):
+            english = getattr(self, f"{field}_en", "")
+            if english:
+                return english
+        return getattr(self, field)
+
+
+# The named blanks a letter template may use, and where the letter's value comes from.
+LETTER_BLANKS: dict[str, str] = {
+    "institution": _("Kurumun adı (unvan)"),
+    "reseller": _("Hizmet sağlayıcı firma (ayar)"),
+    "operator": _("Operatör (ayar)"),
+    "authorised_person": _("Yetkili kişinin adı soyadı"),
+    "date": _("Karar / imza tarihi"),
+    "day": _("Karar günü"),
+}
+
+
+class LetterTemplate(Bilingual):
+    """One of the guide's authorisation letters (A–D); `{name}` marks a blank filled from the application."""
+
+    code = models.CharField(_("kod"), max_length=2, unique=True)
+    name = models.CharField(_("ad"), max_length=120)
+    name_en = models.CharField(_("ad (İngilizce)"), max_length=120, blank=True)
+    body = models.TextField(_("metin"), help_text=_("Boşluklar süslü parantez içinde: {institution}, {reseller} …"))
+    body_en = models.TextField(_("metin (İngilizce açıklama)"), blank=True)
+
+    class Meta:
+        verbose_name = _("yetki yazısı şablonu")
+        verbose_name_plural = _("yetki yazısı şablonları")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def blanks(self) -> list[str]:
+        """The named blanks of the Turkish body, in order of first appearance."""
+        seen: list[str] = []
+        for _literal, name, _spec, _conv in string.Formatter().parse(self.body):
+            if name is not None and name not in seen:
+                seen.append(name)
+        return seen
+
+    def clean(self) -> None:
+        try:
+            unknown = [name for name in self.blanks if name not in LETTER_BLANKS]
+        except ValueError:
+            raise ValidationError({"body": _("Süslü parantezler eşleşmiyor.")}) from None
+        if unknown:
+            raise ValidationError(
+                {
+                    "body": _("Bilinmeyen boşluk: %(names)s. Kullanılabilenler: %(known)s.")
+                    % {"names": ", ".join(unknown), "known": ", ".join(LETTER_BLANKS)}
+                }
+            )
+
+    def render(self, values: dict[str, str]) -> str:
+        """The Turkish letter with every blank filled; a blank with no value stays a dotted line, as on paper."""
+        filled = {name: values.get(name) or "…………………" for name in self.blanks}
+        return self.body.format_map(filled)
+
+
+class InstitutionType(Bilingual):
+    """A kind of institution (municipality, hospital, …); the choice drives the document checklist."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("ad"), max_length=120)
+    name_en = models.CharField(_("ad (İngilizce)"), max_length=120, blank=True)
+    description = models.CharField(_("kısa açıklama"), max_length=300, blank=True)
+    description_en = models.CharField(_("kısa açıklama (İngilizce)"), max_length=300, blank=True)
+    letter_template = models.ForeignKey(
+        LetterTemplate,
+        verbose_name=_("yetki yazısı şablonu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institution_types",
+    )
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+    is_active = models.BooleanField(_("başvuruya açık"), default=True)
+
+    class Meta:
+        verbose_name = _("kurum türü")
+        verbose_name_plural = _("kurum türleri")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentKind(Bilingual):
+    """A kind of document shared across institution types (an ID copy, a tax plate, a council decision …)."""
+
+    code = models.SlugField(_("kod"), max_length=60, unique=True)
+    name = models.CharField(_("ad"), max_length=160)
+    name_en = models.CharField(_("ad (İngilizce)"), max_length=160, blank=True)
+
+    class Meta:
+        verbose_name = _("belge türü")
+        verbose_name_plural = _("belge türleri")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(Bilingual):
+    """A yes/no question the wizard asks when a requirement depends on it ("Özel hastane misiniz?")."""
+
+    code = models.SlugField(_("kod"), max_length=60, unique=True)
+    question = models.CharField(_("soru"), max_length=200)
+    question_en = models.CharField(_("soru (İngilizce)"), max_length=200, blank=True)
+    help_text = models.CharField(_("açıklama"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("açıklama (İngilizce)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("koşul")
+        verbose_name_plural = _("koşullar")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Requirement(Bilingual):
+    """One line of an institution type's checklist: a document, whether it is needed, and what staff check on it."""
+
+    class Status(models.TextChoices):
+        REQUIRED = "required", _("Zorunlu")
+        OPTIONAL = "optional", _("Varsa")
+        CONDITIONAL = "conditional", _("Koşula bağlı")
+
+    institution_type = models.ForeignKey(
+        InstitutionType, verbose_name=_("kurum türü"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    document_kind = models.ForeignKey(
+        DocumentKind, verbose_name=_("belge türü"), on_delete=models.PROTECT, related_name="requirements"
+    )
+    label = models.CharField(_("belgenin adı"), max_length=200, help_text=_("Rehberde bu tür için yazıldığı gibi."))
+    label_en = models.CharField(_("belgenin adı (İngilizce)"), max_length=200, blank=True)
+    note = models.CharField(_("not"), max_length=400, blank=True)
+    note_en = models.CharField(_("not (İngilizce)"), max_length=400, blank=True)
+    status = models.CharField(_("durum"), max_length=12, choices=Status.choices, default=Status.REQUIRED)
+    condition = models.ForeignKey(
+        Condition,
+        verbose_name=_("koşul"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text=_("Yalnızca koşula bağlı belgeler için: bu soruya 'evet' denirse zorunludur."),
+    )
+    uses_letter_template = models.BooleanField(
+        _("yetki yazısı şablonundan"),
+        default=False,
+        help_text=_("Başvuru sahibi bu belge için doldurulmuş yazıyı indirebilir."),
+    )
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+
+    class Meta:
+        verbose_name = _("gerekli belge")
+        verbose_name_plural = _("gerekli belgeler")
+        ordering = ["institution_type__position", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["required", "optional", "conditional"]),
+                name="requirement_status_valid",
+            ),
+            # A conditional requirement names its condition; the others have none.
+            models.CheckConstraint(
+                condition=(models.Q(status="conditional") & models.Q(condition__isnull=False))
+                | (~models.Q(status="conditional") & models.Q(condition__isnull=True)),
+                name="requirement_condition_iff_conditional",
+            ),
+            models.UniqueConstraint(fields=["institution_type", "label"], name="requirement_label_unique_per_type"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.status == self.Status.CONDITIONAL and not self.condition_id:
+            raise ValidationError({"condition": _("Koşula bağlı bir belge için koşulu seçin.")})
+        if self.status != self.Status.CONDITIONAL and self.condition_id:
+            raise ValidationError({"condition": _("Yalnızca koşula bağlı belgelerin koşulu olur.")})
+
+    def applies(self, answers: dict[str, bool]) -> bool:
+        """Whether this line is needed at all, given the applicant's answers to the condition questions."""
+        if self.status != self.Status.CONDITIONAL:
+            return True
+        return bool(answers.get(self.condition.code))
+
+    def is_required(self, answers: dict[str, bool]) -> bool:
+        if self.status == self.Status.REQUIRED:
+            return True
+        return self.status == self.Status.CONDITIONAL and self.applies(answers)
+
+
+class ReviewerRule(Bilingual):
+    """Something reviewers check on an institution type's documents that is not itself a document."""
+
+    institution_type = models.ForeignKey(
+        InstitutionType, verbose_name=_("kurum türü"), on_delete=models.CASCADE, related_name="reviewer_rules"
+    )
+    text = models.CharField(_("kural"), max_length=300)
+    text_en = models.CharField(_("kural (İngilizce)"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+
+    class Meta:
+        verbose_name = _("inceleme kuralı")
+        verbose_name_plural = _("inceleme kuralları")
+        ordering = ["institution_type__position", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,76 @@
+"""The home page: what the service is, the guide's three steps, the corporate-line warning, in both languages."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from billing.models import CreditPackage
+
+
+def test_home_speaks_turkish_by_default(client, db):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="tr">' in page
+    assert "Ödeme tipini seçin" in page
+    assert "Belgeleri hazırlayın ve yükleyin" in page
+    assert "Asıllarını kargoyla gönderin" in page
+    # The guide's closing note and its warning, and the cargo address from the settings.
+    assert "kurumsal bir Turkcell hattı olmalıdır" in page
+    assert "hat veya işlem ücreti dışında hiçbir ücret ödemeyin" in page
+    assert "Teknopark İstanbul Teknoloji Geliştirme Bölgesi" in page
+    assert "Muhtarlıklar" in page
+    assert 'href="/hesap/giris/"' in page
+
+
+def test_home_shows_package_prices_from_the_billing_catalogue(client, db):
+    CreditPackage.objects.filter(credits=5_000).update(price="1234.50")
+
+    page = client.get("/").content.decode()
+
+    assert "5.000 kontör" in page
+    assert "1.234,50" in page
+
+
+def test_home_switches_to_english_on_request(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+
+    page = client.get("/").content.decode()
+
+    assert '<html lang="en">' in page
+    assert "Choose how you pay" in page
+    assert "Neighbourhood and village headman offices" in page
+
+
+def test_home_sends_a_strict_content_security_policy_with_nonces(client, db):
+    response = client.get("/")
+
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_home_query_count_does_not_grow_with_the_catalogue(client, db):
+    with CaptureQueriesContext(connection) as before:
+        client.get("/")
+    for credits in range(200_000, 200_050):
+        CreditPackage.objects.create(credits=credits, price="1.00")
+    with CaptureQueriesContext(connection) as after:
+        client.get("/")
+
+    assert len(after.captured_queries) == len(before.captured_queries) <= 4
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_home_answers_only_safe_methods(client, db, method):
+    assert getattr(client, method)("/").status_code == 405
+
+
+def test_health_check_reports_ok(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
