@@ -439,6 +439,39 @@ def test_a_pdf_header_followed_by_garbage_is_refused():
     assert rejected(b"%PDF-1.4\n" + os.urandom(4000) + b"\n%%EOF\n").code == "damaged_pdf"
 
 
+def hand_made_pdf(*objects: bytes) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_whose_page_tree_points_at_itself_is_refused():
+    content = hand_made_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+    )
+    assert rejected(content).code == "damaged_pdf"
+
+
+def test_a_hand_made_pdf_is_read_like_any_other():
+    content = hand_made_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+    )
+    result = accepted(upload(content))
+    assert result.pages == 1
+    os.unlink(result.path)
+
+
 def test_a_pdf_with_no_pages_is_refused():
     out = io.BytesIO()
     PdfWriter().write(out)
