@@ -49,7 +49,7 @@ from django.utils import formats
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -351,6 +351,10 @@ def _check_pdf(path: str, tail: bytes, max_pages: int) -> int:
         try:
             reader = PdfReader(fh, strict=False)
             encrypted = bool(reader.is_encrypted)
+            # Owner-password-only PDFs (common for e-Devlet and e-signed documents) open with an empty password:
+            # they are readable, so they are accepted. Only a PDF that needs a password to open is refused.
+            if encrypted and reader.decrypt("") != PasswordType.NOT_DECRYPTED:
+                encrypted = False
             if not encrypted:
                 pages = len(reader.pages)
         except Exception:  # pypdf raises many kinds on hostile input

@@ -591,3 +591,17 @@ def test_a_long_name_is_cut_to_the_limit_keeping_its_extension():
     assert safe_display_name("x" * 50 + "." + "y" * 50, max_length=20) == "x" * 20
     with pytest.raises(ValueError):
         safe_display_name("a.pdf", max_length=0)
+
+
+def test_a_pdf_locked_only_by_an_owner_password_is_accepted(temp_dir):
+    # e-Devlet and e-signed PDFs often restrict editing but open without a password: they are readable scans.
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="", owner_password="sahip-parolasi", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+
+    result = check_upload(upload(out.getvalue(), "imzali.pdf"), max_bytes=10_000_000, max_pixels=10_000_000)
+
+    assert result.pages == 1
+    Path(result.path).unlink()
