@@ -13,5 +13,7 @@ urlpatterns = [
     path("healthz", onboarding_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hesap/", include("accounts.urls")),
+    path("basvuru/", include("onboarding.urls")),
+    path("belgeler/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -232,11 +232,19 @@ def validate_tax_number(value: str) -> tuple[str, TaxNumberKind]:
 
 def normalize_mobile(value: str) -> str:
     """Return a Turkish mobile number in E.164 form ("+905321234567"); landlines and 0850/0800 are refused."""
+    return normalize_phone(value, mobile_only=True)
+
+
+def normalize_phone(value: str, *, mobile_only: bool = False) -> str:
+    """Return a Turkish phone number in E.164 form; with mobile_only, landlines and 0850/0800 are refused."""
     # NFKC turns full-width digits and "＋" into ASCII before phonenumbers sees them.
     value = unicodedata.normalize("NFKC", value).strip()
     _refuse_invisible_characters(value)
     if not value:
-        raise ValidationError(_("Lütfen bir cep telefonu numarası girin."), code="required")
+        message = (
+            _("Lütfen bir cep telefonu numarası girin.") if mobile_only else _("Lütfen bir telefon numarası girin.")
+        )
+        raise ValidationError(message, code="required")
     # phonenumbers would quietly accept Arabic-Indic digits and letters (vanity numbers, "ext."); we keep the same
     # ASCII-only rule as for every other number in the portal.
     if not _PHONE_CHARACTERS_RE.fullmatch(value):
@@ -252,14 +260,18 @@ def normalize_mobile(value: str) -> str:
         number = None
     if number is not None and number.country_code != 90:
         raise ValidationError(
-            _("Yalnızca Türkiye (+90) cep telefonu numaraları kabul edilir."),
+            _("Yalnızca Türkiye (+90) telefon numaraları kabul edilir."),
             code="foreign_number",
         )
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            _("Geçerli bir cep telefonu numarası girin; örneğin 0532 123 45 67."),
+            _("Geçerli bir cep telefonu numarası girin; örneğin 0532 123 45 67.")
+            if mobile_only
+            else _("Geçerli bir telefon numarası girin; örneğin 0212 123 45 67."),
             code="invalid_phone",
         )
+    if not mobile_only:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     # SMS verification codes can only reach mobiles; 0850/0800/444 numbers and landlines cannot receive them.
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         raise ValidationError(

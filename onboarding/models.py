@@ -4,8 +4,10 @@ All of it is data that staff edit in the admin without a deploy. Turkish is the 
 `_en` twin used when the interface speaks English (empty means "show the Turkish").
 """
 
+import secrets
 import string
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -241,3 +243,225 @@ class ReviewerRule(Bilingual):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- Applications ---------------------------------------------------------------------------------------------------
+
+# Letters that cannot be confused when read aloud or typed from a printed cover sheet (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    """A short, unguessable reference such as "TS-7K3M-9QXA", printed on the cover sheet."""
+    alphabet_size = len(REFERENCE_ALPHABET)
+    digits = "".join(REFERENCE_ALPHABET[secrets.randbelow(alphabet_size)] for _ in range(8))
+    return f"TS-{digits[:4]}-{digits[4:]}"
+
+
+class Application(models.Model):
+    """One institution's application for a bulk-SMS account, from the first draft to the active account."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Taslak")
+        SUBMITTED = "submitted", _("Gönderildi")
+        IN_REVIEW = "in_review", _("İncelemede")
+        CHANGES_REQUESTED = "changes_requested", _("Düzeltme istendi")
+        AWAITING_ORIGINALS = "awaiting_originals", _("Asıl evrak bekleniyor")
+        APPROVED = "approved", _("Onaylandı")
+        ACTIVE = "active", _("Hesap açıldı")
+        REJECTED = "rejected", _("Reddedildi")
+        WITHDRAWN = "withdrawn", _("Geri çekildi")
+
+    class TaxNumberKind(models.TextChoices):
+        VKN = "vkn", _("Vergi kimlik numarası")
+        TCKN = "tckn", _("T.C. kimlik numarası")
+
+    class LinePlan(models.TextChoices):
+        NEW_LINE = "new_line", _("Kurumum adına yeni bir kurumsal hat alacağım")
+        CONVERT_PERSONAL = "convert_personal", _("Bireysel hattımı kurumsal hatta çevireceğim")
+
+    reference = models.CharField(_("başvuru numarası"), max_length=12, unique=True, default=new_reference)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("başvuru sahibi"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(_("durum"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    completed_steps = models.JSONField(_("tamamlanan adımlar"), default=list, blank=True)
+
+    institution_type = models.ForeignKey(
+        InstitutionType, verbose_name=_("kurum türü"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    legal_name = models.CharField(_("unvan"), max_length=250, blank=True)
+    tax_number = models.CharField(_("vergi numarası"), max_length=11, blank=True)
+    tax_number_kind = models.CharField(
+        _("vergi numarası türü"), max_length=4, choices=TaxNumberKind.choices, blank=True
+    )
+    tax_office = models.CharField(_("vergi dairesi"), max_length=100, blank=True)
+    address = models.TextField(_("adres"), max_length=500, blank=True)
+    province = models.CharField(_("il"), max_length=2, blank=True)
+    district = models.CharField(_("ilçe"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=16, blank=True)
+    email = models.EmailField(_("kurum e-postası"), blank=True)
+    signatory_name = models.CharField(_("yetkili adı soyadı"), max_length=150, blank=True)
+    signatory_title = models.CharField(_("yetkilinin unvanı / görevi"), max_length=100, blank=True)
+    signatory_tckn = models.CharField(_("yetkilinin T.C. kimlik numarası"), max_length=11, blank=True)
+    signatory_mobile = models.CharField(_("yetkilinin cep telefonu"), max_length=16, blank=True)
+    decision_date = models.DateField(_("karar tarihi"), null=True, blank=True)
+    condition_answers = models.JSONField(_("koşul yanıtları"), default=dict, blank=True)
+
+    billing_type = models.ForeignKey(
+        "billing.BillingType", verbose_name=_("ödeme tipi"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    credit_package = models.ForeignKey(
+        "billing.CreditPackage", verbose_name=_("kontör paketi"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    expected_monthly_messages = models.PositiveIntegerField(_("aylık tahmini mesaj"), null=True, blank=True)
+
+    has_corporate_line = models.BooleanField(_("kurumsal hattı var"), null=True, blank=True)
+    corporate_line_number = models.CharField(_("kurumsal hat numarası"), max_length=16, blank=True)
+    line_plan = models.CharField(_("hat planı"), max_length=20, choices=LinePlan.choices, blank=True)
+
+    created_at = models.DateTimeField(_("oluşturuldu"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("güncellendi"), auto_now=True)
+    submitted_at = models.DateTimeField(_("gönderildi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("başvuru")
+        verbose_name_plural = _("başvurular")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "changes_requested",
+                        "awaiting_originals",
+                        "approved",
+                        "active",
+                        "rejected",
+                        "withdrawn",
+                    ]
+                ),
+                name="application_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tax_number="") | models.Q(tax_number__regex=r"^[0-9]{10,11}$"),
+                name="application_tax_number_digits",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_queue_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="application_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.legal_name or _('(unvan girilmedi)')}"
+
+    @property
+    def is_editable(self) -> bool:
+        """The wizard may change it: only before submission."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def letter_values(self) -> dict[str, str]:
+        """The values of the authorisation letter's blanks, from the application and the settings."""
+        from django.utils import formats
+
+        day = formats.date_format(self.decision_date, "l") if self.decision_date else ""
+        return {
+            "institution": self.legal_name,
+            "reseller": settings.PORTAL_RESELLER_NAME,
+            "operator": settings.PORTAL_OPERATOR_NAME,
+            "authorised_person": self.signatory_name,
+            "date": formats.date_format(self.decision_date, "d.m.Y") if self.decision_date else "",
+            "day": day,
+        }
+
+
+# The allowed moves of an application; every status change goes through onboarding.services.move_application.
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    "draft": {"submitted", "withdrawn"},
+    "submitted": {"in_review", "withdrawn"},
+    "in_review": {"changes_requested", "awaiting_originals", "rejected"},
+    "changes_requested": {"submitted", "withdrawn"},
+    "awaiting_originals": {"approved", "rejected"},
+    "approved": {"active"},
+    "active": set(),
+    "rejected": set(),
+    "withdrawn": set(),
+}
+
+
+class ApplicationEvent(models.Model):
+    """One move of an application's lifecycle: who, when, from which state to which, why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("yapan"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    from_status = models.CharField(_("önceki durum"), max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(_("yeni durum"), max_length=20, choices=Application.Status.choices)
+    reason = models.TextField(_("gerekçe"), blank=True)
+    created_at = models.DateTimeField(_("zaman"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("başvuru olayı")
+        verbose_name_plural = _("başvuru olayları")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class SenderId(models.Model):
+    """A requested alphanumeric sender ID (SMS başlığı), checked as typed."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="sender_ids"
+    )
+    value = models.CharField(_("SMS başlığı"), max_length=11)
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+
+    class Meta:
+        verbose_name = _("SMS başlığı")
+        verbose_name_plural = _("SMS başlıkları")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "value"], name="senderid_unique_per_application")
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Consent(models.Model):
+    """An applicant's acknowledgement of the KVKK notice or explicit consent, with the text's version and time."""
+
+    class Kind(models.TextChoices):
+        KVKK_NOTICE = "kvkk_notice", _("KVKK aydınlatma metni okundu")
+        EXPLICIT_CONSENT = "explicit_consent", _("Açık rıza verildi")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="consents"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("kullanıcı"), on_delete=models.PROTECT)
+    kind = models.CharField(_("tür"), max_length=20, choices=Kind.choices)
+    text_version = models.CharField(_("metin sürümü"), max_length=20)
+    accepted_at = models.DateTimeField(_("zaman"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("onay kaydı")
+        verbose_name_plural = _("onay kayıtları")
+        ordering = ["accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "text_version"], name="consent_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.text_version})"

@@ -1,11 +1,19 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.models import BillingType, CreditPackage
-from onboarding.models import InstitutionType
+from billing import pricing
+from billing.models import BillingType, CreditPackage, TariffTier
+from onboarding import forms, identifiers, services
+from onboarding.models import Application, Condition, InstitutionType
 
 
 @require_safe
@@ -29,3 +37,329 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- The wizard -------------------------------------------------------------------------------------------------
+
+STEP_SLUGS = {
+    "type": "kurum-turu",
+    "details": "kurum-bilgileri",
+    "billing": "odeme",
+    "line": "kurumsal-hat",
+    "sender": "sms-basligi",
+    "documents": "belgeler",
+    "review": "onay",
+}
+STEP_BY_SLUG = {slug: step for step, slug in STEP_SLUGS.items()}
+STEP_TITLES = {
+    "type": _("Kurum türü"),
+    "details": _("Kurum bilgileri"),
+    "billing": _("Ödeme tipi"),
+    "line": _("Kurumsal hat"),
+    "sender": _("SMS başlığı"),
+    "documents": _("Belgeler"),
+    "review": _("Onay ve gönderim"),
+}
+
+
+def _step_url(application: Application, step: str) -> str:
+    return reverse("onboarding:application-step", args=[application.reference, STEP_SLUGS[step]])
+
+
+def _first_open_step(application: Application) -> str:
+    return next((step for step in services.STEPS if step not in application.completed_steps), "review")
+
+
+def _reachable(application: Application, step: str) -> bool:
+    """A step is open once every step before it is complete (documents need only a chosen type)."""
+    index = services.STEPS.index(step)
+    return all(s in application.completed_steps for s in services.STEPS[:index] if s != "documents")
+
+
+def _progress(application: Application, current: str, documents_complete: bool) -> list[dict]:
+    rows = []
+    for number, step in enumerate(services.STEPS, start=1):
+        complete = step in application.completed_steps or (step == "documents" and documents_complete)
+        rows.append(
+            {
+                "number": number,
+                "title": STEP_TITLES[step],
+                "url": _step_url(application, step),
+                "is_current": step == current,
+                "is_complete": complete,
+                "is_reachable": _reachable(application, step),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_safe
+def application_start(request: HttpRequest) -> HttpResponse:
+    """The applicant's applications; with none yet, a new draft straight away."""
+    applications = list(
+        Application.objects.filter(applicant=request.user).select_related("institution_type").order_by("-created_at")
+    )
+    if not applications:
+        application = services.start_application(request.user)
+        return redirect(_step_url(application, "type"))
+    return render(request, "onboarding/application_list.html", {"applications": applications})
+
+
+@login_required
+@require_POST
+def application_new(request: HttpRequest) -> HttpResponse:
+    application = services.start_application(request.user)
+    return redirect(_step_url(application, "type"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    """One step of the wizard: show it, or validate and save it through its service and go on."""
+    application = services.get_application_for_user(request.user, reference)
+    step = STEP_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    if not application.is_editable:
+        return redirect("onboarding:application-status", reference=application.reference)
+    if not _reachable(application, step):
+        return redirect(_step_url(application, _first_open_step(application)))
+
+    handler = STEP_HANDLERS[step]
+    context = {}
+    if request.method == "POST":
+        try:
+            result = handler(request, application, context)
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(_step_url(application, step))
+        if result is not None:
+            return result
+    else:
+        handler(request, application, context)
+
+    items = context.get("items")
+    if items is None:
+        items = services.checklist(application)
+    documents_complete = application.institution_type_id is not None and all(
+        item.has_files for item in items if item.is_required
+    )
+    context |= {
+        "application": application,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "progress": _progress(application, step, documents_complete),
+        "previous_url": _step_url(application, services.STEPS[services.STEPS.index(step) - 1])
+        if step != "type"
+        else None,
+    }
+    return render(request, f"onboarding/step_{step}.html", context)
+
+
+def _next(application: Application, step: str) -> HttpResponse:
+    following = services.STEPS[services.STEPS.index(step) + 1]
+    return redirect(_step_url(application, following))
+
+
+def _step_type(request, application, context):
+    if request.method == "POST":
+        form = forms.InstitutionTypeForm(request.POST)
+        if form.is_valid():
+            application = services.choose_institution_type(
+                application, institution_type=form.cleaned_data["institution_type"]
+            )
+            return _next(application, "type")
+    else:
+        form = forms.InstitutionTypeForm(initial={"institution_type": application.institution_type_id})
+    context["form"] = form
+    context["institution_types"] = list(form.fields["institution_type"].queryset)
+    return None
+
+
+def _conditions(application: Application) -> list[Condition]:
+    return list(
+        Condition.objects.filter(requirements__institution_type_id=application.institution_type_id).distinct()
+    )
+
+
+def _step_details(request, application, context):
+    conditions = _conditions(application)
+    if request.method == "POST":
+        form = forms.InstitutionDetailsForm(request.POST, application=application, conditions=conditions)
+        if form.is_valid():
+            application = services.save_institution_details(application, details=form.details())
+            return _next(application, "details")
+    else:
+        form = forms.InstitutionDetailsForm(
+            initial=forms.InstitutionDetailsForm.initial_for(application),
+            application=application,
+            conditions=conditions,
+        )
+    context["form"] = form
+    return None
+
+
+def _step_billing(request, application, context):
+    if request.method == "POST":
+        form = forms.BillingForm(request.POST)
+        if form.is_valid():
+            application = services.choose_billing(
+                application,
+                billing_type=form.cleaned_data["billing_type"],
+                credit_package=form.cleaned_data["credit_package"],
+                expected_monthly_messages=form.cleaned_data["expected_monthly_messages"],
+            )
+            if "estimate" in request.POST:
+                return redirect(_step_url(application, "billing") + "#tahmin")
+            return _next(application, "billing")
+    else:
+        form = forms.BillingForm(
+            initial={
+                "billing_type": application.billing_type.code if application.billing_type else None,
+                "credit_package": application.credit_package_id,
+                "expected_monthly_messages": application.expected_monthly_messages,
+            }
+        )
+    packages = list(CreditPackage.objects.filter(is_active=True))
+    tiers = list(TariffTier.objects.all())
+    context["form"] = form
+    context["billing_types"] = list(BillingType.objects.all())
+    context["packages"] = packages
+    context["pricing"] = {
+        "tiers": [{"min": t.min_messages, "price": str(t.price_per_message)} for t in tiers],
+        "packages": [{"id": p.id, "credits": p.credits, "price": str(p.price)} for p in packages],
+    }
+    if application.expected_monthly_messages:
+        context["estimate"] = pricing.estimate(application.expected_monthly_messages, tiers=tiers, packages=packages)
+    return None
+
+
+def _step_line(request, application, context):
+    if request.method == "POST":
+        form = forms.CorporateLineForm(request.POST)
+        if form.is_valid():
+            application = services.save_corporate_line(
+                application,
+                has_corporate_line=form.cleaned_data["has_corporate_line"],
+                number=form.cleaned_data.get("number", ""),
+                plan=form.cleaned_data.get("plan", ""),
+            )
+            return _next(application, "line")
+    else:
+        initial = {"number": application.corporate_line_number, "plan": application.line_plan}
+        if application.has_corporate_line is not None:
+            initial["has_corporate_line"] = "yes" if application.has_corporate_line else "no"
+        form = forms.CorporateLineForm(initial=initial)
+    context["form"] = form
+    return None
+
+
+def _step_sender(request, application, context):
+    if request.method == "POST":
+        form = forms.SenderIdForm(request.POST)
+        if form.is_valid():
+            application = services.save_sender_ids(application, values=form.values())
+            return _next(application, "sender")
+    else:
+        values = list(application.sender_ids.values_list("value", flat=True))
+        form = forms.SenderIdForm(initial={f"sender_{i}": value for i, value in enumerate(values)})
+    context["form"] = form
+    return None
+
+
+def _step_documents(request, application, context):
+    if request.method == "POST":
+        # The step itself has nothing to save: files are uploaded item by item. "Continue" goes on.
+        return _next(application, "documents")
+    context["items"] = services.checklist(application)
+    context["rules"] = list(application.institution_type.reviewer_rules.all()) if application.institution_type else []
+    context["max_mb"] = settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024)
+    return None
+
+
+def _step_review(request, application, context):
+    items = services.checklist(application)
+    context["items"] = items
+    if request.method == "POST":
+        form = forms.ReviewForm(request.POST)
+        form.is_valid()
+        try:
+            application = services.submit_application(
+                application,
+                actor=request.user,
+                kvkk_notice_accepted=form.cleaned_data.get("kvkk_notice", False),
+                explicit_consent_given=form.cleaned_data.get("explicit_consent", False),
+            )
+        except services.ApplicationError as error:
+            if not error.missing:
+                # Already submitted (a second tab or a double click): show where it stands.
+                messages.info(request, error.message)
+                return redirect("onboarding:application-status", reference=application.reference)
+            context["missing"] = error.missing
+            context["form"] = form
+            context["sender_ids"] = list(application.sender_ids.all())
+            return None
+        messages.success(request, _("Başvurunuz gönderildi. Sıradaki adım: asıl evrakı kargoyla göndermek."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    context["form"] = forms.ReviewForm()
+    context["missing"] = services.missing_for_submission(application, items)
+    context["sender_ids"] = list(application.sender_ids.all())
+    return None
+
+
+STEP_HANDLERS = {
+    "type": _step_type,
+    "details": _step_details,
+    "billing": _step_billing,
+    "line": _step_line,
+    "sender": _step_sender,
+    "documents": _step_documents,
+    "review": _step_review,
+}
+
+
+@login_required
+@require_safe
+def application_status(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where the application stands: reference, cargo address, next steps, each document's state."""
+    application = services.get_application_for_user(request.user, reference)
+    if application.is_editable:
+        return redirect(_step_url(application, _first_open_step(application)))
+    return render(
+        request,
+        "onboarding/status.html",
+        {"application": application, "items": services.checklist(application)},
+    )
+
+
+@login_required
+@require_safe
+def letter_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The institution type's authorisation letter, blanks filled from the application, as a PDF."""
+    from onboarding.pdf import letter_pdf as render_letter
+
+    application = services.get_application_for_user(request.user, reference)
+    letter = application.institution_type.letter_template if application.institution_type else None
+    if letter is None:
+        raise Http404
+    pdf = render_letter(
+        letter,
+        values=application.letter_values,
+        institution_name=application.legal_name,
+        language=get_language() or "tr",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="yetki-yazisi-{application.reference}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def sender_id_check(request: HttpRequest) -> HttpResponse:
+    """The sender-ID rules as the applicant types (the same function the form runs on submit)."""
+    value = request.GET.get("value", "")[:40]
+    problems = identifiers.lint_sender_id(value) if value.strip() else []
+    return JsonResponse({"value": value, "problems": [{"code": p.code, "message": p.message} for p in problems]})

@@ -1,0 +1,100 @@
+"""Uploaded documents: one live Document per requirement of an application, each holding one or more files.
+
+A Document is what a reviewer decides on. A rejected Document is superseded by a new version when the applicant
+uploads again; the old one, its files and its decision are kept for the record.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.models import Application, Requirement
+
+
+def private_storage():
+    return storages["private"]
+
+
+def document_file_path(instance: "DocumentFile", filename: str) -> str:
+    # Generated names only: the applicant's file name never reaches the file system.
+    return f"documents/{instance.document.application_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Document(models.Model):
+    """The applicant's answer to one requirement: its files, its version and the reviewer's decision."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Yüklendi")
+        APPROVED = "approved", _("Onaylandı")
+        REJECTED = "rejected", _("Reddedildi")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="documents"
+    )
+    requirement = models.ForeignKey(
+        Requirement, verbose_name=_("gerekli belge"), on_delete=models.PROTECT, related_name="documents"
+    )
+    version = models.PositiveSmallIntegerField(_("sürüm"), default=1)
+    is_live = models.BooleanField(_("güncel"), default=True)
+    status = models.CharField(_("durum"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    created_at = models.DateTimeField(_("yüklendi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("belge")
+        verbose_name_plural = _("belgeler")
+        ordering = ["requirement__position", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["uploaded", "approved", "rejected"]), name="document_status_valid"
+            ),
+            # Exactly one live document per requirement of an application, whatever the code does.
+            models.UniqueConstraint(
+                fields=["application", "requirement"],
+                condition=models.Q(is_live=True),
+                name="document_one_live_per_requirement",
+            ),
+            models.UniqueConstraint(fields=["application", "requirement", "version"], name="document_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement} (v{self.version})"
+
+
+class DocumentFile(models.Model):
+    """One uploaded file, checked by its bytes, stored privately under a generated name."""
+
+    document = models.ForeignKey(Document, verbose_name=_("belge"), on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("dosya"), upload_to=document_file_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("dosya adı"), max_length=200)
+    content_type = models.CharField(_("tür"), max_length=40)
+    extension = models.CharField(_("uzantı"), max_length=4)
+    size = models.PositiveBigIntegerField(_("boyut (bayt)"))
+    pages = models.PositiveIntegerField(_("sayfa"), default=1)
+    width = models.PositiveIntegerField(_("genişlik"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("yükseklik"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("yükleyen"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("yüklendi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dosya")
+        verbose_name_plural = _("dosyalar")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="documentfile_content_type_allowed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

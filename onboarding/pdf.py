@@ -1,0 +1,177 @@
+"""PDFs the portal hands out: the authorisation letter now, the cargo cover sheet later.
+
+A Django template under `templates/pdf/` becomes HTML, and WeasyPrint turns the HTML into PDF bytes. Promises:
+
+1. The output does not depend on the machine's fonts: `pdf/base.html` loads the vendored DejaVu files through
+   `@font-face`, and a font file that cannot be loaded stops the rendering instead of falling back silently.
+2. Rendering reads nothing but those font files and `data:` URIs: no network, no other local file. Values in the
+   context are autoescaped by the template, and the URL fetcher refuses everything else anyway (`PdfError`).
+3. Importing this module does not import WeasyPrint: importing it sets Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES`
+   process-wide (see `documents/filecheck.py`), so that happens only once a PDF is actually rendered.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
+
+    from onboarding.models import LetterTemplate
+
+FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
+
+# What an unfilled blank looks like on paper; the same dotted line `LetterTemplate.render` leaves.
+DOTS = "…………………"
+DATE_DOTS = "……… / ……… / …………"
+
+
+class PdfError(Exception):
+    """A PDF could not be rendered: the template referred to a resource the fetcher refuses, or that is missing."""
+
+
+class RefusedURL(ValueError):
+    """The fetcher will not read this URL: only the vendored font files and `data:` URIs are allowed."""
+
+
+def font_dir() -> Path:
+    return (settings.BASE_DIR / "static" / "vendor" / "dejavu").resolve()
+
+
+@functools.cache
+def _fetcher_class() -> type[URLFetcher]:
+    # Built on first use so that importing this module does not import WeasyPrint (see the module docstring).
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFontFetcher(URLFetcher):
+        """Serves `file://` URLs of font files inside one folder and `data:` URIs; raises `RefusedURL` otherwise."""
+
+        def __init__(self, allowed_dir: Path) -> None:
+            # fail_on_errors: a refused or missing resource stops the rendering (WeasyPrint raises
+            # FatalURLFetchingError, which render_pdf turns into PdfError) instead of a logged warning and a PDF
+            # quietly set in a system font or missing an image.
+            super().__init__(
+                timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True
+            )
+            self.allowed_dir = allowed_dir.resolve()
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            scheme = url.partition(":")[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = self.allowed_path(url)
+                return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": "font/ttf"})
+            raise RefusedURL(f"PDF rendering reads no URL of this kind: {url[:80]!r}")
+
+        def allowed_path(self, url: str) -> Path:
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise RefusedURL(f"PDF rendering reads no remote file: {url[:80]!r}")
+            # resolve() removes `..` and follows symlinks, so neither can lead out of the folder.
+            path = Path(url2pathname(parts.path)).resolve()
+            is_font = path.suffix.lower() in FONT_SUFFIXES and path.is_file()
+            if not (path.is_relative_to(self.allowed_dir) and is_font):
+                raise RefusedURL(f"PDF rendering reads only the vendored font files, not {url[:80]!r}")
+            return path
+
+    return LocalFontFetcher
+
+
+def resource_fetcher() -> URLFetcher:
+    """The URL fetcher every PDF is rendered with: vendored fonts and `data:` URIs only."""
+    return _fetcher_class()(font_dir())
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "tr") -> bytes:
+    """Render a template under `templates/pdf/` (extending `pdf/base.html`) in `language` and return the PDF."""
+    # Imported here, not at the top: see the module docstring.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    fonts = font_dir()
+    with translation.override(language):
+        html = render_to_string(
+            template_name,
+            {
+                **context,
+                "pdf_language": language,
+                "pdf_font_urls": {weight: (fonts / name).as_uri() for weight, name in FONT_FILES.items()},
+                "pdf_page_counter": _page_counter_css(),
+            },
+        )
+    # No warnings filter here: WeasyPrint 70 emits no Python warning for these templates (the suite runs with
+    # -W error and renders every one of them); its log messages go to the `weasyprint` logger, quieted in settings.
+    try:
+        # No base_url: a relative reference has nothing to resolve against and is dropped.
+        return HTML(string=html, url_fetcher=resource_fetcher()).write_pdf(font_config=FontConfiguration())
+    except FatalURLFetchingError as error:
+        # WeasyPrint's fatal error derives from BaseException, which request handlers and workers do not catch.
+        raise PdfError(f"{template_name}: {error}") from error.__cause__
+
+
+def letter_pdf(
+    letter_template: LetterTemplate, *, values: dict[str, str], institution_name: str, language: str = "tr"
+) -> bytes:
+    """The filled authorisation letter, ready to print, sign and stamp.
+
+    The letter itself is always Turkish, since the operator needs it in Turkish; with `language="en"` a short English
+    gloss of the body is added, and the notes addressed to the applicant follow `language`.
+    """
+    context = {
+        "letter_template": letter_template,
+        "institution_name": institution_name,
+        "date": values.get("date") or DATE_DOTS,
+        "body": letter_template.render(values),
+        "gloss": _english_gloss(letter_template, values) if language.startswith("en") else "",
+    }
+    return render_pdf("pdf/letter.html", context, language=language)
+
+
+class _Blanks(dict):
+    def __missing__(self, key: str) -> str:
+        return DOTS
+
+
+def _english_gloss(letter_template: LetterTemplate, values: dict[str, str]) -> str:
+    # body_en is staff-edited and, unlike body, not validated for its blanks: an unknown blank becomes dots, and
+    # broken braces drop the gloss (a courtesy line) rather than the letter.
+    try:
+        return letter_template.body_en.format_map(_Blanks({name: value for name, value in values.items() if value}))
+    except (ValueError, IndexError, AttributeError):
+        return ""
+
+
+def _page_counter_css() -> SafeString:
+    """The CSS `content` value of the page footer, e.g. `"Sayfa " counter(page) " / " counter(pages)`."""
+    # Translators get the whole phrase, so they can reorder it ("Page 1 of 2").
+    phrase = gettext("Sayfa %(page)s / %(pages)s")
+    parts = []
+    for index, piece in enumerate(re.split(r"%\((page|pages)\)s", phrase)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(_css_string(piece))
+    return mark_safe(" ".join(parts) or '""')  # noqa: S308 -- every piece is a counter() or an escaped CSS string
+
+
+def _css_string(text: str) -> str:
+    # Anything but ASCII letters, digits and harmless punctuation becomes a CSS hex escape, so no quote, backslash or
+    # `<` (think `</style>`) from a translation can leave the string. The space after each escape ends it and is
+    # swallowed by the CSS parser, so a real space that follows stays a space.
+    safe = set(string.ascii_letters + string.digits + " .,:;/()-_#")
+    return '"' + "".join(char if char in safe else f"\\{ord(char):06x} " for char in text) + '"'
