@@ -16,8 +16,8 @@ LETTER_TEMPLATES = [
             "üzerinden Toplu SMS gönderimi yapılmasına başkanımız {authorised_person} yetkili kılınmıştır."
         ),
         "body_en": (
-            "On behalf of {institution}: our president {authorised_person} is authorised to send bulk SMS over the "
-            "{operator} line using the system of {reseller}."
+            "On behalf of {institution}: our president {authorised_person} is authorised to send bulk SMS using the "
+            "system of {reseller} over the {operator} line."
         ),
     },
     {
@@ -29,8 +29,8 @@ LETTER_TEMPLATES = [
             "{operator} hatları üzerinden Toplu SMS gönderimi yapılmasına {authorised_person} yetkili kılınmıştır."
         ),
         "body_en": (
-            "The board, meeting on {day} {date}, authorised {authorised_person} to send bulk SMS over {operator} "
-            "lines using the system of {reseller}."
+            "The board, meeting on {day} {date}, authorised {authorised_person} to send bulk SMS using the system of "
+            "{reseller} over {operator} lines."
         ),
     },
     {
@@ -44,7 +44,7 @@ LETTER_TEMPLATES = [
         ),
         "body_en": (
             "By signing the SMS contract on {date}, {authorised_person} is authorised to send bulk SMS for the "
-            "headman office of {institution} over {operator} lines using the system of {reseller}."
+            "headman office of {institution} using the system of {reseller} over {operator} lines."
         ),
     },
     {
@@ -57,7 +57,7 @@ LETTER_TEMPLATES = [
         ),
         "body_en": (
             "As {institution}, our dean or head of department {authorised_person} is authorised to send bulk SMS "
-            "over {operator} lines using the system of {reseller}."
+            "using the system of {reseller} over {operator} lines."
         ),
     },
 ]

@@ -74,3 +74,9 @@ def test_health_check_reports_ok(client, db):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_browser_set_to_english_still_gets_turkish_until_the_visitor_chooses(client, db):
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+
+    assert '<html lang="tr">' in page

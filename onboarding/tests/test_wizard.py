@@ -335,3 +335,26 @@ def test_wizard_pages_use_a_constant_number_of_queries(logged_in, applicant, oth
 
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(few.captured_queries) <= 14
+
+
+def test_the_letter_pdf_is_filled_from_the_details(logged_in, applicant):
+    application = draft_with_answers(applicant, type_code="municipality")
+
+    response = logged_in.get(f"/basvuru/{application.reference}/yetki-yazisi.pdf")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü adına" in text
+    assert "Ömer Çağrı Işık" in text
+
+
+def test_types_without_a_letter_have_no_letter_download(logged_in, applicant):
+    application = draft_with_answers(applicant, type_code="company")
+
+    assert logged_in.get(f"/basvuru/{application.reference}/yetki-yazisi.pdf").status_code == 404

@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // After a refused submit, move focus to the error summary so screen readers announce it at once.
+  var summary = document.getElementById("form-errors") || document.getElementById("missing");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    summary.focus();
+  }
+
   // Show a block only while a radio has a given value: data-show-when="name=value".
   document.querySelectorAll("[data-show-when]").forEach(function (block) {
     var parts = block.getAttribute("data-show-when").split("=");
