@@ -5,6 +5,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
@@ -32,12 +33,24 @@ def _user(email: str, *, role: str | None = None, is_staff: bool = False, **extr
 
 @pytest.fixture
 def applicant(db) -> User:
-    return _user("ayse@ornek-belediye.test", role=roles.APPLICANTS, full_name="Ayşe Yılmaz")
+    return _user(
+        "ayse@ornek-belediye.test", role=roles.APPLICANTS, full_name="Ayşe Yılmaz", email_confirmed_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def unconfirmed_applicant(db) -> User:
+    return _user("yeni@ornek-koy.test", role=roles.APPLICANTS, full_name="Yeni Başvuran")
 
 
 @pytest.fixture
 def other_applicant(db) -> User:
-    return _user("ikinci@baska-kurum.test", role=roles.APPLICANTS, full_name="İkinci Başvuran")
+    return _user(
+        "ikinci@baska-kurum.test",
+        role=roles.APPLICANTS,
+        full_name="İkinci Başvuran",
+        email_confirmed_at=timezone.now(),
+    )
 
 
 @pytest.fixture

@@ -20,11 +20,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "requirement": ["view"],
             "reviewerrule": ["view"],
             "lettertemplate": ["view"],
+            "application": ["view", "review"],
+            "applicationevent": ["view"],
+            "historicalapplication": ["view"],
+            "senderid": ["view"],
+            "consent": ["view"],
+        },
+        "documents": {
+            "document": ["view", "review"],
+            "documentfile": ["view"],
+            "documentevent": ["view"],
+            "rejectionreason": ["view", "add", "change"],
         },
         "billing": {"billingtype": ["view"], "creditpackage": ["view"], "tarifftier": ["view"]},
     },
     FINANCE: {
-        "onboarding": {"institutiontype": ["view"]},
+        # Finance sees applications (billing plans), never their documents.
+        "onboarding": {"institutiontype": ["view"], "application": ["view"]},
         "billing": {
             "billingtype": ["view", "change"],
             "creditpackage": ["view", "add", "change"],

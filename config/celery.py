@@ -11,4 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The periodic schedule lives in code (one beat process); what is due lives in the database.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "reviewer-digest": {"task": "onboarding.tasks.send_reviewer_digest", "schedule": 15 * 60},
+}

@@ -11,7 +11,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Application, Requirement
+from onboarding.models import Application, Bilingual, Requirement
 
 
 def private_storage():
@@ -21,6 +21,31 @@ def private_storage():
 def document_file_path(instance: "DocumentFile", filename: str) -> str:
     # Generated names only: the applicant's file name never reaches the file system.
     return f"documents/{instance.document.application_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class RejectionReason(Bilingual):
+    """A common reason for refusing a document, chosen by reviewers and shown to the applicant."""
+
+    text = models.CharField(_("gerekçe"), max_length=200, unique=True)
+    text_en = models.CharField(_("gerekçe (İngilizce)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+    is_active = models.BooleanField(_("kullanımda"), default=True)
+
+    class Meta:
+        verbose_name = _("ret gerekçesi")
+        verbose_name_plural = _("ret gerekçeleri")
+        ordering = ["position", "text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# The allowed decisions on a document; every change goes through documents.services.
+DOCUMENT_TRANSITIONS: dict[str, set[str]] = {
+    "uploaded": {"approved", "rejected"},
+    "approved": set(),
+    "rejected": set(),
+}
 
 
 class Document(models.Model):
@@ -41,10 +66,33 @@ class Document(models.Model):
     is_live = models.BooleanField(_("güncel"), default=True)
     status = models.CharField(_("durum"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
     created_at = models.DateTimeField(_("yüklendi"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("karar zamanı"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("karar veren"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejection_reason = models.ForeignKey(
+        RejectionReason, verbose_name=_("ret gerekçesi"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    rejection_note = models.TextField(_("açıklama"), max_length=1000, blank=True)
+    original_received_at = models.DateTimeField(_("aslı ulaştı"), null=True, blank=True)
+    original_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aslını teslim alan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("belge")
         verbose_name_plural = _("belgeler")
+        permissions = [("review_document", _("Belgeleri onaylayabilir veya reddedebilir"))]
         ordering = ["requirement__position", "-version"]
         constraints = [
             models.CheckConstraint(
@@ -61,6 +109,33 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement} (v{self.version})"
+
+    @property
+    def rejection_text(self) -> str:
+        """The reason as the applicant reads it: the chosen reason, then the reviewer's own words."""
+        parts = [self.rejection_reason.localized_text if self.rejection_reason else "", self.rejection_note]
+        return " — ".join(part for part in parts if part)
+
+
+class DocumentEvent(models.Model):
+    """One decision on a document, or its original arriving: who, when, from which state to which, why."""
+
+    document = models.ForeignKey(Document, verbose_name=_("belge"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("yapan"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    from_status = models.CharField(_("önceki durum"), max_length=10, choices=Document.Status.choices)
+    to_status = models.CharField(_("yeni durum"), max_length=10, choices=Document.Status.choices)
+    reason = models.TextField(_("gerekçe / not"), blank=True)
+    created_at = models.DateTimeField(_("zaman"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("belge olayı")
+        verbose_name_plural = _("belge olayları")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.from_status} → {self.to_status}"
 
 
 class DocumentFile(models.Model):

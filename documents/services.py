@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.filecheck import check_upload, safe_display_name
-from documents.models import Document, DocumentFile
+from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent, DocumentFile
 from onboarding.models import Application, Requirement
 from onboarding.services import ApplicationError
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from accounts.models import User
+    from documents.models import RejectionReason
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +45,41 @@ def _delete_stored_later(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
-def _can_upload(application: Application, requirement: Requirement) -> Document | None:
-    """The live document files may be added to, creating none; raises when uploads are closed for this item."""
+def _can_upload(application: Application, requirement: Requirement) -> Document:
+    """The live document the files go to, creating or superseding as the application's state allows.
+
+    - a draft: the requirement's live document, created on the first file;
+    - changes requested: a rejected document is superseded by a new version (the old one, its files and its
+      decision stay for the record); a new version not yet reviewed takes more files; approved items are closed.
+    """
     if requirement.institution_type_id != application.institution_type_id:
         raise ApplicationError(_("Bu belge, seçtiğiniz kurum türünün listesinde yok."))
-    if application.status != Application.Status.DRAFT:
-        raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
-    return (
+    live = (
         Document.objects.select_for_update().filter(application=application, requirement=requirement, is_live=True)
     ).first()
+    if application.status == Application.Status.DRAFT:
+        return live or Document.objects.create(application=application, requirement=requirement)
+    if application.status != Application.Status.CHANGES_REQUESTED:
+        raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
+    if live is None:
+        return Document.objects.create(application=application, requirement=requirement)
+    if live.status == Document.Status.REJECTED:
+        Document.objects.filter(pk=live.pk).update(is_live=False)
+        return Document.objects.create(application=application, requirement=requirement, version=live.version + 1)
+    if live.status == Document.Status.UPLOADED and live.version > 1:
+        return live
+    raise ApplicationError(_("Bu belge onaylandı; yalnızca reddedilen belgeler yeniden yüklenebilir."))
+
+
+def _files_removable(application: Application, document: Document) -> bool:
+    """Before submission any file; after a change request only those of a new version not yet reviewed."""
+    if application.status == Application.Status.DRAFT:
+        return True
+    return (
+        application.status == Application.Status.CHANGES_REQUESTED
+        and document.status == Document.Status.UPLOADED
+        and document.version > 1
+    )
 
 
 def add_document_file(
@@ -70,9 +98,7 @@ def add_document_file(
         with transaction.atomic():
             locked = Application.objects.select_for_update().get(pk=application.pk)
             document = _can_upload(locked, requirement)
-            if document is None:
-                document = Document.objects.create(application=locked, requirement=requirement)
-            elif document.files.count() >= MAX_FILES_PER_DOCUMENT:
+            if document.files.count() >= MAX_FILES_PER_DOCUMENT:
                 raise ApplicationError(
                     _("Bir belge için en fazla %(count)s dosya yüklenebilir.") % {"count": MAX_FILES_PER_DOCUMENT}
                 )
@@ -107,12 +133,18 @@ def remove_document_file(document_file: DocumentFile, *, actor: "User") -> None:
     """Remove a file before submission; a document left with no files goes too."""
     document = Document.objects.select_for_update().get(pk=document_file.document_id)
     application = Application.objects.select_for_update().get(pk=document.application_id)
-    if application.status != Application.Status.DRAFT:
-        raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
+    if not _files_removable(application, document):
+        raise ApplicationError(_("Bu dosya artık kaldırılamaz."))
     name = document_file.file.name
     document_file.delete()
     if not document.files.exists():
+        previous = document.version - 1
         document.delete()
+        if previous:
+            # Removing the only file of a new version brings the rejected one back, with its reason.
+            Document.objects.filter(
+                application=application, requirement_id=document.requirement_id, version=previous
+            ).update(is_live=True)
     _delete_stored_later([name])
 
 
@@ -122,3 +154,117 @@ def discard_documents(documents: QuerySet[Document]) -> int:
     count, _deleted = documents.delete()
     _delete_stored_later(names)
     return count
+
+
+# --- Review ----------------------------------------------------------------------------------------------------
+
+
+class DocumentError(Exception):
+    """A review rule refused the operation; the message is for the reviewer."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+REVIEWABLE = {Application.Status.SUBMITTED, Application.Status.IN_REVIEW}
+
+
+@transaction.atomic
+def decide_document(
+    document: Document,
+    *,
+    to: str,
+    actor: "User",
+    reason: "RejectionReason | None" = None,
+    note: str = "",
+) -> Document:
+    """Approve or reject one live document, under a row lock; the first of two simultaneous decisions wins.
+
+    A rejection needs a reason from the catalogue or a note. The application moves from submitted to in review on
+    its first decision.
+    """
+    from onboarding.services import move_application
+
+    locked = Document.objects.select_for_update().select_related("application", "requirement").get(pk=document.pk)
+    application = Application.objects.select_for_update().get(pk=locked.application_id)
+    if application.status not in REVIEWABLE:
+        raise DocumentError(
+            _("Başvuru “%(status)s” durumunda; belgeler şimdi karara bağlanamaz.")
+            % {"status": application.get_status_display()}
+        )
+    if not locked.is_live:
+        raise DocumentError(_("Bu belgenin yerine yeni bir sürüm yüklendi; kararı yeni sürüm için verin."))
+    if to not in DOCUMENT_TRANSITIONS[locked.status]:
+        raise DocumentError(
+            _("“%(label)s” için az önce başka bir karar verildi (%(status)s); sayfayı yenileyin.")
+            % {"label": locked.requirement.label, "status": locked.get_status_display()}
+        )
+    note = note.strip()
+    if to == Document.Status.REJECTED and reason is None and not note:
+        raise DocumentError(_("Reddetmek için bir gerekçe seçin veya açıklama yazın."))
+    if application.status == Application.Status.SUBMITTED:
+        move_application(application, to=Application.Status.IN_REVIEW, actor=actor)
+
+    DocumentEvent.objects.create(
+        document=locked,
+        actor=actor,
+        from_status=locked.status,
+        to_status=to,
+        reason=" — ".join(part for part in [str(reason or ""), note] if part),
+    )
+    locked.status = to
+    locked.decided_at = timezone.now()
+    locked.decided_by = actor
+    locked.rejection_reason = reason if to == Document.Status.REJECTED else None
+    locked.rejection_note = note if to == Document.Status.REJECTED else ""
+    locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason", "rejection_note"])
+    return locked
+
+
+def approve_document(document: Document, *, actor: "User") -> Document:
+    """Approve a live document (see decide_document)."""
+    return decide_document(document, to=Document.Status.APPROVED, actor=actor)
+
+
+def reject_document(
+    document: Document, *, actor: "User", reason: "RejectionReason | None" = None, note: str = ""
+) -> Document:
+    """Reject a live document with a reason the applicant will read (see decide_document)."""
+    return decide_document(document, to=Document.Status.REJECTED, actor=actor, reason=reason, note=note)
+
+
+ORIGINALS_OPEN = {
+    Application.Status.SUBMITTED,
+    Application.Status.IN_REVIEW,
+    Application.Status.CHANGES_REQUESTED,
+    Application.Status.AWAITING_ORIGINALS,
+}
+
+
+@transaction.atomic
+def mark_original_received(document: Document, *, actor: "User") -> Document:
+    """Record that a document's signed original arrived by cargo; the last required one approves the application.
+
+    Idempotent: marking an original twice changes nothing and writes no second event.
+    """
+    from onboarding.services import approve_if_originals_complete
+
+    locked = Document.objects.select_for_update().select_related("application").get(pk=document.pk)
+    if locked.application.status not in ORIGINALS_OPEN:
+        raise DocumentError(_("Bu başvuru için asıl evrak artık işaretlenemez."))
+    if not locked.is_live:
+        raise DocumentError(_("Bu belgenin yerine yeni bir sürüm var; aslını yeni sürüme işaretleyin."))
+    if locked.original_received_at is None:
+        locked.original_received_at = timezone.now()
+        locked.original_received_by = actor
+        locked.save(update_fields=["original_received_at", "original_received_by"])
+        DocumentEvent.objects.create(
+            document=locked,
+            actor=actor,
+            from_status=locked.status,
+            to_status=locked.status,
+            reason=str(_("Aslı kargoyla ulaştı.")),
+        )
+    approve_if_originals_complete(locked.application, actor=actor)
+    return locked

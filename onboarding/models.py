@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Bilingual(models.Model):
@@ -323,14 +324,28 @@ class Application(models.Model):
     corporate_line_number = models.CharField(_("kurumsal hat numarası"), max_length=16, blank=True)
     line_plan = models.CharField(_("hat planı"), max_length=20, choices=LinePlan.choices, blank=True)
 
+    cargo_company = models.CharField(_("kargo firması"), max_length=60, blank=True)
+    cargo_tracking_number = models.CharField(_("kargo takip numarası"), max_length=40, blank=True)
+    cargo_recorded_at = models.DateTimeField(_("kargo bilgisi girildi"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("oluşturuldu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellendi"), auto_now=True)
     submitted_at = models.DateTimeField(_("gönderildi"), null=True, blank=True)
+    # Set when the reviewers' digest has mentioned this submission; the digest sweep picks the ones still unset.
+    reviewers_notified_at = models.DateTimeField(_("incelemecilere bildirildi"), null=True, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "completed_steps", "reviewers_notified_at"],
+        verbose_name=_("başvuru geçmişi"),
+    )
 
     class Meta:
         verbose_name = _("başvuru")
         verbose_name_plural = _("başvurular")
         ordering = ["-created_at"]
+        permissions = [
+            ("review_application", _("Başvuruları inceleyebilir (düzeltme isteme, onay, ret, asıl evrak, açılış)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

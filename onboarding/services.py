@@ -290,6 +290,8 @@ def submit_application(
     if locked.status != Application.Status.DRAFT:
         raise ApplicationError(_("Bu başvuru zaten gönderildi."))
     missing = missing_for_submission(locked)
+    if locked.applicant.email_confirmed_at is None:
+        missing.append(str(_("E-posta adresinizi doğrulayın (size gönderdiğimiz bağlantıya tıklayın).")))
     if not kvkk_notice_accepted:
         missing.append(str(_("KVKK aydınlatma metnini okuduğunuzu onaylayın.")))
     if not explicit_consent_given:
@@ -317,3 +319,199 @@ def submit_application(
         },
     )
     return locked
+
+
+# --- Review (the back office) -----------------------------------------------------------------------------------
+
+
+def _status_url(application: Application) -> str:
+    return settings.SITE_URL + reverse("onboarding:application-status", args=[application.reference])
+
+
+def _notify_applicant(application: Application, template: str, **context) -> None:
+    from accounts.emails import queue_email
+
+    queue_email(
+        to=[application.applicant.email],
+        template=template,
+        context={
+            "full_name": application.applicant.full_name,
+            "reference": application.reference,
+            "legal_name": application.legal_name,
+            "status_url": _status_url(application),
+            "cargo_address": settings.PORTAL_CARGO_ADDRESS,
+            **context,
+        },
+    )
+
+
+def _live_documents(application: Application):
+    from documents.models import Document
+
+    return Document.objects.filter(application=application, is_live=True).select_related(
+        "requirement", "rejection_reason"
+    )
+
+
+@transaction.atomic
+def request_changes(application: Application, *, actor: "User", note: str = "") -> Application:
+    """in review → changes requested, once every document is decided and at least one is rejected.
+
+    The applicant gets one e-mail listing every rejected item with its reason and a link back.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    documents = list(_live_documents(locked))
+    undecided = [d.requirement.label for d in documents if d.status == "uploaded"]
+    rejected = [d for d in documents if d.status == "rejected"]
+    if undecided:
+        raise ApplicationError(
+            _("Önce her belgeye karar verin. Kararsız: %(labels)s") % {"labels": ", ".join(undecided)}
+        )
+    if not rejected:
+        raise ApplicationError(_("Düzeltme istemek için en az bir belgeyi gerekçesiyle reddedin."))
+    locked = move_application(locked, to=Application.Status.CHANGES_REQUESTED, actor=actor, reason=note)
+    _notify_applicant(
+        locked,
+        "application_changes_requested",
+        note=note,
+        items=[{"label": d.requirement.label, "reason": d.rejection_text} for d in rejected],
+    )
+    return locked
+
+
+def approve_if_originals_complete(application: Application, *, actor: "User") -> Application:
+    """awaiting originals → approved when every required live document's original has arrived (in a transaction)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Application.Status.AWAITING_ORIGINALS:
+        return locked
+    items = checklist(locked)
+    if all(item.document and item.document.original_received_at for item in items if item.is_required):
+        locked = move_application(
+            locked, to=Application.Status.APPROVED, actor=actor, reason=str(_("Tüm asıl evrak ulaştı."))
+        )
+        _notify_applicant(locked, "application_approved")
+    return locked
+
+
+@transaction.atomic
+def approve_documents(application: Application, *, actor: "User") -> Application:
+    """in review → awaiting originals, when every required document is approved and none is open or rejected.
+
+    If the originals already arrived, the application goes straight on to approved.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    items = checklist(locked)
+    problems = [
+        item.requirement.label
+        for item in items
+        if (item.is_required and (item.document is None or item.document.status != "approved"))
+        or (item.document is not None and item.document.status != "approved")
+    ]
+    if problems:
+        raise ApplicationError(_("Onaylanmamış belgeler var: %(labels)s") % {"labels": ", ".join(problems)})
+    locked = move_application(locked, to=Application.Status.AWAITING_ORIGINALS, actor=actor)
+    _notify_applicant(locked, "application_documents_approved")
+    return approve_if_originals_complete(locked, actor=actor)
+
+
+@transaction.atomic
+def reject_application(application: Application, *, actor: "User", reason: str) -> Application:
+    """Refuse the application for good, with the reason the applicant reads."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Başvuruyu reddetmek için gerekçe yazın."))
+    locked = move_application(application, to=Application.Status.REJECTED, actor=actor, reason=reason)
+    _notify_applicant(locked, "application_rejected", reason=reason)
+    return locked
+
+
+@transaction.atomic
+def activate_application(application: Application, *, actor: "User") -> Application:
+    """approved → active: the account is open on the operator's side."""
+    locked = move_application(application, to=Application.Status.ACTIVE, actor=actor)
+    _notify_applicant(locked, "application_activated")
+    return locked
+
+
+@transaction.atomic
+def resubmit_application(application: Application, *, actor: "User") -> Application:
+    """changes requested → submitted, once every rejected item has a new version with files."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Application.Status.CHANGES_REQUESTED:
+        raise ApplicationError(_("Bu başvuru şu anda yeniden gönderilemez."))
+    missing = [
+        str(_("Yeniden yüklenmeli: %(label)s") % {"label": item.requirement.localized("label")})
+        for item in checklist(locked)
+        if (item.document is not None and item.document.status == "rejected")
+        or (item.is_required and not item.has_files)
+    ]
+    if missing:
+        raise ApplicationError(_("Yeniden gönderebilmeniz için eksikler var."), missing=missing)
+    locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
+    Application.objects.filter(pk=locked.pk).update(reviewers_notified_at=None)
+    _notify_applicant(locked, "application_submitted")
+    return locked
+
+
+CARGO_OPEN = {
+    Application.Status.SUBMITTED,
+    Application.Status.IN_REVIEW,
+    Application.Status.CHANGES_REQUESTED,
+    Application.Status.AWAITING_ORIGINALS,
+}
+
+
+@transaction.atomic
+def record_cargo(application: Application, *, company: str, tracking_number: str) -> Application:
+    """The applicant's cargo company and tracking number for the envelope of originals."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in CARGO_OPEN:
+        raise ApplicationError(_("Kargo bilgisi bu aşamada girilemez."))
+    locked.cargo_company = company
+    locked.cargo_tracking_number = tracking_number
+    locked.cargo_recorded_at = timezone.now()
+    locked.save(update_fields=["cargo_company", "cargo_tracking_number", "cargo_recorded_at", "updated_at"])
+    return locked
+
+
+def notify_reviewers_of_submissions() -> int:
+    """One digest e-mail to every reviewer listing the submissions not yet announced; returns how many it listed.
+
+    Safe to run twice: the rows are claimed under a lock and marked in the same transaction as the e-mail is queued.
+    """
+    from accounts.emails import queue_email
+    from accounts.models import User
+    from accounts.roles import REVIEWERS
+
+    with transaction.atomic():
+        pending = list(
+            Application.objects.select_for_update(skip_locked=True)
+            .filter(status=Application.Status.SUBMITTED, reviewers_notified_at__isnull=True)
+            .select_related("institution_type")
+            .order_by("submitted_at")[:200]
+        )
+        if not pending:
+            return 0
+        recipients = list(
+            User.objects.filter(groups__name=REVIEWERS, is_active=True).values_list("email", flat=True).distinct()
+        )
+        Application.objects.filter(pk__in=[a.pk for a in pending]).update(reviewers_notified_at=timezone.now())
+        if recipients:
+            queue_email(
+                to=recipients,
+                template="reviewer_digest",
+                context={
+                    "admin_url": settings.SITE_URL + reverse("admin:onboarding_application_changelist"),
+                    "applications": [
+                        {
+                            "reference": a.reference,
+                            "legal_name": a.legal_name,
+                            "type": a.institution_type.name if a.institution_type else "",
+                            "submitted_at": timezone.localtime(a.submitted_at).strftime("%d.%m.%Y %H:%M"),
+                        }
+                        for a in pending
+                    ],
+                },
+                language=settings.LANGUAGE_CODE,
+            )
+        return len(pending)

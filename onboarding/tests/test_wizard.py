@@ -358,3 +358,14 @@ def test_types_without_a_letter_have_no_letter_download(logged_in, applicant):
     application = draft_with_answers(applicant, type_code="company")
 
     assert logged_in.get(f"/basvuru/{application.reference}/yetki-yazisi.pdf").status_code == 404
+
+
+def test_an_unconfirmed_e_mail_address_stops_submission(client, unconfirmed_applicant):
+    application = complete_draft(unconfirmed_applicant)
+    client.force_login(unconfirmed_applicant)
+
+    response = client.post(step(application, "onay"), {"kvkk_notice": "on", "explicit_consent": "on"})
+
+    assert any("E-posta adresinizi doğrulayın" in line for line in response.context["missing"])
+    application.refresh_from_db()
+    assert application.status == "draft"
