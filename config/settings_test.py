@@ -29,3 +29,7 @@ STATIC_ROOT.mkdir()
 CELERY_TASK_ALWAYS_EAGER = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SECURE_SSL_REDIRECT = False
+
+# Threads in tests (live server, concurrency tests) must not keep connections open past the test run, or the test
+# database cannot be dropped at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -45,6 +45,21 @@ def _delete_stored_later(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
+def upload_mode(application: Application, live: Document | None) -> str | None:
+    """How new files for a checklist item would be taken now: "create", "append", "supersede", or None (closed)."""
+    if application.status == Application.Status.DRAFT:
+        return "append" if live else "create"
+    if application.status != Application.Status.CHANGES_REQUESTED:
+        return None
+    if live is None:
+        return "create"
+    if live.status == Document.Status.REJECTED:
+        return "supersede"
+    if live.status == Document.Status.UPLOADED and live.version > 1:
+        return "append"
+    return None
+
+
 def _can_upload(application: Application, requirement: Requirement) -> Document:
     """The live document the files go to, creating or superseding as the application's state allows.
 
@@ -57,21 +72,20 @@ def _can_upload(application: Application, requirement: Requirement) -> Document:
     live = (
         Document.objects.select_for_update().filter(application=application, requirement=requirement, is_live=True)
     ).first()
-    if application.status == Application.Status.DRAFT:
-        return live or Document.objects.create(application=application, requirement=requirement)
-    if application.status != Application.Status.CHANGES_REQUESTED:
-        raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
-    if live is None:
+    mode = upload_mode(application, live)
+    if mode == "append":
+        return live
+    if mode == "create":
         return Document.objects.create(application=application, requirement=requirement)
-    if live.status == Document.Status.REJECTED:
+    if mode == "supersede":
         Document.objects.filter(pk=live.pk).update(is_live=False)
         return Document.objects.create(application=application, requirement=requirement, version=live.version + 1)
-    if live.status == Document.Status.UPLOADED and live.version > 1:
-        return live
-    raise ApplicationError(_("Bu belge onaylandı; yalnızca reddedilen belgeler yeniden yüklenebilir."))
+    if application.status == Application.Status.CHANGES_REQUESTED:
+        raise ApplicationError(_("Bu belge onaylandı; yalnızca reddedilen belgeler yeniden yüklenebilir."))
+    raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
 
 
-def _files_removable(application: Application, document: Document) -> bool:
+def files_removable(application: Application, document: Document) -> bool:
     """Before submission any file; after a change request only those of a new version not yet reviewed."""
     if application.status == Application.Status.DRAFT:
         return True
@@ -133,7 +147,7 @@ def remove_document_file(document_file: DocumentFile, *, actor: "User") -> None:
     """Remove a file before submission; a document left with no files goes too."""
     document = Document.objects.select_for_update().get(pk=document_file.document_id)
     application = Application.objects.select_for_update().get(pk=document.application_id)
-    if not _files_removable(application, document):
+    if not files_removable(application, document):
         raise ApplicationError(_("Bu dosya artık kaldırılamaz."))
     name = document_file.file.name
     document_file.delete()

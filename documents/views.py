@@ -29,8 +29,11 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
-def _documents_step(reference: str) -> str:
-    return reverse("onboarding:application-step", args=[reference, "belgeler"])
+def _back_to_checklist(application) -> str:
+    """The page the item lives on: the wizard's documents step before submission, the status page after."""
+    if application.status == "draft":
+        return reverse("onboarding:application-step", args=[application.reference, "belgeler"])
+    return reverse("onboarding:application-status", args=[application.reference])
 
 
 @login_required
@@ -69,7 +72,7 @@ def file_upload(request: HttpRequest, reference: str, requirement_id: int) -> Ht
         messages.error(request, error)
     if added:
         messages.success(request, _("%(count)s dosya yüklendi.") % {"count": added})
-    return redirect(f"{_documents_step(reference)}#belge-{requirement.id}")
+    return redirect(f"{_back_to_checklist(application)}#belge-{requirement.id}")
 
 
 @login_required
@@ -86,7 +89,8 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Dosya kaldırıldı."))
-    return redirect(f"{_documents_step(application.reference)}#belge-{requirement_id}")
+    application.refresh_from_db(fields=["status"])
+    return redirect(f"{_back_to_checklist(application)}#belge-{requirement_id}")
 
 
 @login_required

@@ -1,5 +1,8 @@
 """The wizard's forms: validation only. Each returns cleaned values a service writes."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -292,3 +295,39 @@ class ReviewForm(forms.Form):
         ),
         required=False,
     )
+
+
+CARGO_COMPANIES = [
+    "Yurtiçi Kargo",
+    "Aras Kargo",
+    "MNG Kargo",
+    "PTT Kargo",
+    "Sürat Kargo",
+    "UPS Kargo",
+    "DHL",
+    "HepsiJET",
+    "Kolay Gelsin",
+    "Trendyol Express",
+]
+
+
+class CargoForm(forms.Form):
+    company = TextField(
+        label=_("Kargo firması"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"list": "cargo-companies", "autocomplete": "off"}),
+    )
+    tracking_number = forms.CharField(
+        label=_("Kargo takip numarası"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_tracking_number(self) -> str:
+        value = unicodedata.normalize("NFKC", self.cleaned_data["tracking_number"]).strip().replace(" ", "")
+        if not re.fullmatch(r"[A-Za-z0-9-]{6,40}", value):
+            raise ValidationError(
+                _("Takip numarası 6–40 karakter olmalı; yalnızca harf, rakam ve tire kullanılabilir."),
+                code="invalid_tracking_number",
+            )
+        return value

@@ -175,3 +175,23 @@ def _css_string(text: str) -> str:
     # swallowed by the CSS parser, so a real space that follows stays a space.
     safe = set(string.ascii_letters + string.digits + " .,:;/()-_#")
     return '"' + "".join(char if char in safe else f"\\{ord(char):06x} " for char in text) + '"'
+
+
+def reference_qr_data_uri(reference: str) -> str:
+    """The application reference as a QR code (SVG data URI): a USB scanner types it into the admin's search box."""
+    import segno
+
+    return segno.make(reference, error="m", micro=False).svg_data_uri(scale=6, border=2)
+
+
+def cover_sheet_pdf(application, *, items: list, language: str = "tr") -> bytes:
+    """The cover sheet for the envelope of originals: where it goes, whose it is, and what it holds."""
+    originals = [item for item in items if item.is_required or item.has_files]
+    context = {
+        "application": application,
+        "qr": reference_qr_data_uri(application.reference),
+        "originals": originals,
+        "reseller": settings.PORTAL_RESELLER_NAME,
+        "cargo_address": settings.PORTAL_CARGO_ADDRESS,
+    }
+    return render_pdf("pdf/cover_sheet.html", context, language=language)

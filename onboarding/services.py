@@ -65,6 +65,8 @@ class ChecklistItem:
     is_required: bool
     document: "Document | None"
     files: list = field(default_factory=list)
+    can_upload: bool = False
+    can_remove: bool = False
 
     @property
     def has_files(self) -> bool:
@@ -77,6 +79,7 @@ def checklist(application: Application) -> list[ChecklistItem]:
     Three queries whatever the number of requirements or files.
     """
     from documents.models import Document, DocumentFile
+    from documents.services import files_removable, upload_mode
 
     if application.institution_type_id is None:
         return []
@@ -101,6 +104,8 @@ def checklist(application: Application) -> list[ChecklistItem]:
                 is_required=requirement.is_required(answers),
                 document=document,
                 files=list(document.files.all()) if document else [],
+                can_upload=upload_mode(application, document) is not None,
+                can_remove=document is not None and files_removable(application, document),
             )
         )
     return items

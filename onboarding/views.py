@@ -319,18 +319,90 @@ STEP_HANDLERS = {
 }
 
 
-@login_required
-@require_safe
-def application_status(request: HttpRequest, reference: str) -> HttpResponse:
-    """Where the application stands: reference, cargo address, next steps, each document's state."""
-    application = services.get_application_for_user(request.user, reference)
-    if application.is_editable:
-        return redirect(_step_url(application, _first_open_step(application)))
+def _render_status(request, application, *, cargo_form=None, missing=None, status=200) -> HttpResponse:
+    items = services.checklist(application)
     return render(
         request,
         "onboarding/status.html",
-        {"application": application, "items": services.checklist(application)},
+        {
+            "application": application,
+            "items": items,
+            "rejected_count": sum(1 for item in items if item.document and item.document.status == "rejected"),
+            "cargo_open": application.status in services.CARGO_OPEN,
+            "cargo_form": cargo_form
+            or forms.CargoForm(
+                initial={"company": application.cargo_company, "tracking_number": application.cargo_tracking_number}
+            ),
+            "cargo_companies": forms.CARGO_COMPANIES,
+            "missing": missing or [],
+            "events": list(application.events.order_by("created_at")),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_safe
+def application_status(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where the application stands: reference, cargo address, next steps, each document's state and reason."""
+    application = services.get_application_for_user(request.user, reference)
+    if application.is_editable:
+        return redirect(_step_url(application, _first_open_step(application)))
+    return _render_status(request, application)
+
+
+@login_required
+@require_POST
+def application_resubmit(request: HttpRequest, reference: str) -> HttpResponse:
+    """Send the application back to review once every rejected item has a new version."""
+    application = services.get_application_for_user(request.user, reference)
+    try:
+        services.resubmit_application(application, actor=request.user)
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+        return _render_status(request, application, missing=error.missing, status=400)
+    messages.success(request, _("Başvurunuz yeniden incelemeye gönderildi."))
+    return redirect("onboarding:application-status", reference=application.reference)
+
+
+@login_required
+@require_POST
+def application_cargo(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the cargo company and tracking number of the envelope with the originals."""
+    application = services.get_application_for_user(request.user, reference)
+    form = forms.CargoForm(request.POST)
+    if not form.is_valid():
+        return _render_status(request, application, cargo_form=form, status=400)
+    try:
+        services.record_cargo(
+            application, company=form.cleaned_data["company"], tracking_number=form.cleaned_data["tracking_number"]
+        )
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Kargo bilgisi kaydedildi. Zarf ulaştığında belgelerinizi işaretleyeceğiz."))
+    return redirect(reverse("onboarding:application-status", args=[application.reference]) + "#kargo")
+
+
+@login_required
+@require_safe
+def cover_sheet_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The printable cover sheet for the envelope: address, reference as text and QR code, originals to tick."""
+    from onboarding.pdf import cover_sheet_pdf as render_cover_sheet
+
+    application = services.get_application_for_user(request.user, reference)
+    if application.status not in services.CARGO_OPEN:
+        raise Http404
+    pdf = render_cover_sheet(application, items=services.checklist(application), language=get_language() or "tr")
+    return _pdf_response(pdf, f"kapak-sayfasi-{application.reference}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -349,11 +421,7 @@ def letter_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         institution_name=application.legal_name,
         language=get_language() or "tr",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="yetki-yazisi-{application.reference}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(pdf, f"yetki-yazisi-{application.reference}.pdf")
 
 
 @login_required

@@ -58,7 +58,7 @@ def test_with_no_variables_the_portal_runs_embedded():
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "session": "django.contrib.sessions.backends.db",
         "eager": True,
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "mail": "django.core.mail.backends.console.EmailBackend",
         "storage": "django.core.files.storage.FileSystemStorage",
         "language": "tr",
