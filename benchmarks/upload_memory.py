@@ -95,9 +95,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         after = vm_hwm_kb(pid)
         print(f"upload of {args.megabytes} MB: HTTP {status} in {elapsed:.2f} s")
-        print(
-            f"worker peak RSS before {before / 1024:.1f} MB, after {after / 1024:.1f} MB, grew {(after - before) / 1024:.1f} MB"
-        )
+        grew = (after - before) / 1024
+        print(f"worker peak RSS before {before / 1024:.1f} MB, after {after / 1024:.1f} MB, grew {grew:.1f} MB")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
