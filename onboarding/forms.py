@@ -127,54 +127,35 @@ class InstitutionDetailsForm(forms.Form):
     def clean_signatory_mobile(self) -> str:
         return identifiers.normalize_mobile(self.cleaned_data["signatory_mobile"])
 
+    # The fields whose cleaned value is stored as it is; the tax number, dates and answers are shaped below.
+    PLAIN_FIELDS = (
+        "legal_name",
+        "tax_office",
+        "address",
+        "province",
+        "district",
+        "phone",
+        "email",
+        "signatory_name",
+        "signatory_title",
+        "signatory_tckn",
+        "signatory_mobile",
+    )
+
     def details(self) -> dict:
         """The cleaned values in the shape `save_institution_details` takes."""
         data = self.cleaned_data
         number, kind = data["tax_number"]
-        details = {
-            name: data[name]
-            for name in (
-                "legal_name",
-                "tax_office",
-                "address",
-                "province",
-                "district",
-                "phone",
-                "email",
-                "signatory_name",
-                "signatory_title",
-                "signatory_tckn",
-                "signatory_mobile",
-            )
-        }
-        details |= {
+        return {name: data[name] for name in self.PLAIN_FIELDS} | {
             "tax_number": number,
             "tax_number_kind": kind,
             "decision_date": data.get("decision_date"),
             "condition_answers": {c.code: data[f"condition_{c.code}"] for c in self.conditions},
         }
-        return details
 
     @classmethod
     def initial_for(cls, application: Application) -> dict:
-        initial = {
-            name: getattr(application, name)
-            for name in (
-                "legal_name",
-                "tax_number",
-                "tax_office",
-                "address",
-                "province",
-                "district",
-                "phone",
-                "email",
-                "signatory_name",
-                "signatory_title",
-                "signatory_tckn",
-                "signatory_mobile",
-                "decision_date",
-            )
-        }
+        initial = {name: getattr(application, name) for name in (*cls.PLAIN_FIELDS, "tax_number", "decision_date")}
         for code, answer in (application.condition_answers or {}).items():
             initial[f"condition_{code}"] = "yes" if answer else "no"
         return initial
