@@ -50,6 +50,24 @@ def browser_page():
         yield page
         context.close()
         browser.close()
+    _end_live_server_sessions()
+
+
+def _end_live_server_sessions() -> None:
+    """End database sessions the live server's request threads left open, so the test database can be dropped.
+
+    A thread that served a keep-alive connection can end without closing its PostgreSQL session (seen as an idle
+    session whose last statement is COMMIT, and "database is being accessed by other users" at teardown).
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def scanned_pdf(path, pages: int = 2) -> str:
