@@ -3,7 +3,8 @@
 Creates a scratch database, bulk-loads N submitted applications (default 100,000) with documents, then times the
 admin queue page (unfiltered, filtered, searched) as a reviewer and counts its queries.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python benchmarks/admin_queue.py [-n 100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
+        .venv/bin/python benchmarks/admin_queue.py [-n 100000]
 """
 
 import argparse
@@ -20,6 +21,8 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("SMTP_HOST", "127.0.0.1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Plain static files storage: the benchmark measures the queue, not a collectstatic manifest.
+os.environ.setdefault("DEBUG", "true")
 
 
 def main() -> None:

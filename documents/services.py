@@ -200,7 +200,11 @@ def decide_document(
     """
     from onboarding.services import move_application
 
-    locked = Document.objects.select_for_update().select_related("application", "requirement").get(pk=document.pk)
+    locked = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("application", "requirement")
+        .get(pk=document.pk)
+    )
     application = Application.objects.select_for_update().get(pk=locked.application_id)
     if application.status not in REVIEWABLE:
         raise DocumentError(
@@ -264,7 +268,11 @@ def mark_original_received(document: Document, *, actor: "User") -> Document:
     """
     from onboarding.services import approve_if_originals_complete
 
-    locked = Document.objects.select_for_update().select_related("application").get(pk=document.pk)
+    locked = (
+        Document.objects.select_for_update(of=("self", "application"))
+        .select_related("application")
+        .get(pk=document.pk)
+    )
     if locked.application.status not in ORIGINALS_OPEN:
         raise DocumentError(_("Bu başvuru için asıl evrak artık işaretlenemez."))
     if not locked.is_live:

@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST, require_safe
 
 from documents import services
@@ -96,6 +99,7 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 @xframe_options_sameorigin
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})  # the review page frames PDFs
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored bytes with the detected type, never sniffed, never cached; inline unless ?indir=1."""
     document_file = get_document_file_for_user(request.user, pk)

@@ -1,7 +1,44 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+import datetime
+import re
+from dataclasses import dataclass
 
-from onboarding.models import Condition, DocumentKind, InstitutionType, LetterTemplate, Requirement, ReviewerRule
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from localflavor.tr.tr_provinces import PROVINCE_CHOICES
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
+from onboarding import services
+from onboarding.models import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationEvent,
+    Condition,
+    DocumentKind,
+    InstitutionType,
+    LetterTemplate,
+    Requirement,
+    ReviewerRule,
+)
 
 
 class RequirementInline(admin.TabularInline):
@@ -85,3 +122,702 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("boşluklar"))
     def blank_names(self, obj: LetterTemplate) -> str:
         return ", ".join(obj.blanks)
+
+
+# --- Applications: the reviewers' queue, page and actions -----------------------------------------------------------
+#
+# Reviewers hold view + `onboarding.review_application`, never `change_application`: the page is read-only and every
+# write is a POST to one of the small views below, each calling one service and turning its refusal into a message.
+
+# What a reviewer works on; the queue shows these unless another status is chosen.
+OPEN_STATUSES = [
+    Application.Status.SUBMITTED,
+    Application.Status.IN_REVIEW,
+    Application.Status.CHANGES_REQUESTED,
+    Application.Status.AWAITING_ORIGINALS,
+]
+
+# A reference as printed on the cover sheet ("TS-7K3M-9QXA"), also lower-case, inside the URL a QR code holds, or
+# typed by a barcode scanner through a Turkish keyboard layout (where the dash key gives "*").
+REFERENCE_PATTERN = re.compile(r"\bTS[^0-9A-Z]?([2-9A-Z]{4})[^0-9A-Z]?([2-9A-Z]{4})\b", re.IGNORECASE | re.ASCII)
+
+
+# Ten digits (VKN) or eleven (TCKN), ASCII only: int() and \d would take Arabic-Indic digits too.
+TAX_NUMBER_PATTERN = re.compile(r"[0-9]{10,11}")
+
+
+def reference_in(term: str) -> str | None:
+    """The application reference a search term holds, in its printed form, or None."""
+    match = REFERENCE_PATTERN.search(term or "")
+    if match is None:
+        return None
+    # The reference alphabet is ASCII letters and digits, so upper-casing cannot meet a Turkish letter here.
+    return f"TS-{match[1]}-{match[2]}".upper()
+
+
+def turkish_case_variants(word: str) -> list[str]:
+    """The spellings a word is likely stored in: as typed, lower, UPPER and Title case, casing i/İ and ı/I in pairs.
+
+    The databases fold case for ASCII only (SQLite) or by the Unicode rules (PostgreSQL's UPPER makes "i" an "I"), so
+    "istanbul" would never find "İSTANBUL" and "şişli" would not find "Şişli" on SQLite. Python's str.lower() and
+    str.upper() are only called once the four Turkish i's are mapped by hand.
+    """
+    lower = word.replace("I", "ı").replace("İ", "i").lower()
+    upper = word.replace("i", "İ").replace("ı", "I").upper()
+    title = " ".join(part[:1].replace("i", "İ").replace("ı", "I").upper() + part[1:] for part in lower.split(" "))
+    return list(dict.fromkeys([word, lower, upper, title]))
+
+
+def turkish_search(queryset: QuerySet, search_term: str, search_fields) -> QuerySet:
+    """Django's admin search (every word in some field; "=field" is exact), matching Turkish text in any case."""
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if not bit:
+            continue
+        matches = Q()
+        for field in search_fields:
+            if field.startswith("="):
+                matches |= Q(**{field[1:]: bit})
+            else:
+                for variant in turkish_case_variants(bit):
+                    matches |= Q(**{f"{field}__icontains": variant})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts an unfiltered list on PostgreSQL from the planner's statistics instead of a COUNT(*) of every row.
+
+    At 100,000 rows the exact count is the slowest query of a changelist page, and nobody needs the last digit of an
+    unfiltered total. A filtered or searched list, a list on SQLite and a table never analysed are counted exactly.
+    The estimate is as fresh as autovacuum's last ANALYZE.
+    """
+
+    is_estimate = False
+    # A total the caller already knows exactly (see ApplicationAdmin.get_paginator); it is then not counted again.
+    known_count: int | None = None
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        estimate = self._planner_estimate()
+        if estimate is None:
+            return super().count
+        self.is_estimate = True
+        return estimate
+
+    def _planner_estimate(self) -> int | None:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return None
+        connection = connections[queryset.db]
+        query = queryset.query
+        if connection.vendor != "postgresql" or query.where or query.distinct or query.combinator:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                [connection.ops.quote_name(queryset.model._meta.db_table)],
+            )
+            row = cursor.fetchone()
+        # -1 means "never analysed" (and 0 may too, before PostgreSQL 14): count those exactly, it is cheap then.
+        if row is None or row[0] <= 0:
+            return None
+        return int(row[0])
+
+
+class DefaultChoiceFilter(admin.SimpleListFilter):
+    """A list filter whose choice without a parameter is a working default (`default_label`) rather than "all"."""
+
+    ALL = "tumu"
+    default_label = ""
+
+    def default_display(self) -> str:
+        return self.default_label
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.default_display(),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+def _is_search(request) -> bool:
+    return bool(request.GET.get(SEARCH_VAR, "").strip())
+
+
+class ApplicationStatusFilter(DefaultChoiceFilter):
+    """The work queue by default (drafts and closed applications hidden); a search looks at every application."""
+
+    title = _("durum")
+    parameter_name = "status__exact"
+    default_label = _("İş kuyruğu")
+
+    def default_display(self) -> str:
+        return _("Tümü (arama)") if _is_search(self.request) else self.default_label
+
+    def lookups(self, request, model_admin):
+        return [*Application.Status.choices, (self.ALL, _("Tümü (taslaklar dahil)"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        if value:
+            return queryset.filter(status=value)
+        if _is_search(request):
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES)
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    title = _("il")
+    parameter_name = "il"
+    template = "admin/review_collapsed_filter.html"  # 81 provinces: closed until needed
+
+    def lookups(self, request, model_admin):
+        return PROVINCE_CHOICES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(province=self.value()) if self.value() else queryset
+
+
+class OriginalsFilter(admin.SimpleListFilter):
+    """How many of the required originals the cargo has brought (counted over live documents)."""
+
+    title = _("asıl evrak")
+    parameter_name = "asil"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("hepsi", _("Hepsi ulaştı")),
+            ("bir-kismi", _("Bir kısmı ulaştı")),
+            ("hicbiri", _("Hiçbiri ulaşmadı")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "hepsi":
+                return queryset.filter(_originals_required__gt=0, _originals_received=F("_originals_required"))
+            case "bir-kismi":
+                return queryset.filter(_originals_received__gt=0, _originals_received__lt=F("_originals_required"))
+            case "hicbiri":
+                return queryset.filter(_originals_received=0)
+        return queryset
+
+
+class CargoFilter(admin.SimpleListFilter):
+    title = _("kargo bilgisi")
+    parameter_name = "kargo"
+
+    def lookups(self, request, model_admin):
+        return [("var", _("Girildi")), ("yok", _("Girilmedi"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("var", "yok"):
+            return queryset.filter(cargo_recorded_at__isnull=self.value() == "yok")
+        return queryset
+
+
+class FieldChangeDisplay(HistoricalRecordContextHelper):
+    """A field change as a reviewer reads it: choice labels, local times, "—" for nothing, yes/no."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("Evet") if value else _("Hayır"))
+        if isinstance(value, datetime.datetime):
+            return date_format(localtime(value), "d.m.Y H:i")
+        if isinstance(value, datetime.date):
+            return date_format(value, "d.m.Y")
+        return super().prepare_delta_change_value(change, value)
+
+
+def _live_document_count(**conditions) -> Coalesce:
+    """A correlated COUNT of an application's live documents: one subquery per row, no GROUP BY over the list."""
+    documents = (
+        Document.objects.filter(application=OuterRef("pk"), is_live=True, **conditions)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(documents), 0)
+
+
+# Conditional requirements on a submitted application have a live document only when their condition applied.
+ORIGINAL_NEEDED = {"requirement__status__in": [Requirement.Status.REQUIRED, Requirement.Status.CONDITIONAL]}
+
+
+class RejectDocumentForm(forms.Form):
+    reason = forms.ModelChoiceField(queryset=RejectionReason.objects.filter(is_active=True), required=False)
+    note = forms.CharField(max_length=1000, required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(max_length=2000, required=False)
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@admin.register(Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "legal_name",
+        "institution_type",
+        "status_badge",
+        "submitted",
+        "pending_documents",
+        "originals",
+        "cargo",
+    ]
+    list_filter = [
+        ApplicationStatusFilter,
+        "institution_type",
+        "billing_type",
+        ProvinceFilter,
+        OriginalsFilter,
+        CargoFilter,
+    ]
+    # "=": exact (an index lookup). A term holding a reference is handled first, in get_search_results.
+    search_fields = ["=reference", "legal_name", "=tax_number", "applicant__email", "email"]
+    search_help_text = _(
+        "Unvan, VKN/TCKN, başvuru numarası (kapak sayfasındaki kare kodu okutabilirsiniz) veya e-posta"
+    )
+    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    list_per_page = 50
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = None
+    change_list_template = "admin/onboarding/application/change_list.html"
+    change_form_template = "admin/onboarding/application/change_form.html"
+    object_history_template = "admin/onboarding/application/field_history.html"
+    object_history_list_template = "admin/onboarding/application/field_history_list.html"
+    # Rows of two or three read-only fields keep the page short; the facts a document is checked against are also in
+    # the summary at the top of the page.
+    fieldsets = [
+        (
+            _("Başvuru"),
+            {"fields": [("reference", "status"), ("applicant", "institution_type"), ("created_at", "submitted_at")]},
+        ),
+        (
+            _("Kurum"),
+            {
+                "fields": [
+                    "legal_name",
+                    ("tax_number_kind", "tax_number", "tax_office"),
+                    ("address", "province_name", "district"),
+                    ("phone", "email"),
+                    "condition_answer_list",
+                ]
+            },
+        ),
+        (
+            _("Yetkili"),
+            {
+                "fields": [
+                    ("signatory_name", "signatory_title"),
+                    ("signatory_tckn", "signatory_mobile", "decision_date"),
+                ]
+            },
+        ),
+        (_("Ödeme"), {"fields": [("billing_type", "credit_package", "expected_monthly_messages")]}),
+        (
+            _("Kurumsal hat ve SMS başlıkları"),
+            {"fields": [("has_corporate_line", "corporate_line_number", "line_plan"), "sender_id_list"]},
+        ),
+        (_("Onaylar (KVKK)"), {"fields": ["consent_list"]}),
+        (_("Kargo"), {"fields": [("cargo_company", "cargo_tracking_number", "cargo_recorded_at")]}),
+    ]
+
+    class Media:
+        css = {"all": ["admin-review/review.css"]}
+        js = ["admin-review/review.js"]
+
+    # Applications are written by services only: nobody edits, adds or deletes one here, superusers included.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return flatten_fieldsets(self.fieldsets)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("institution_type", "applicant", "billing_type", "credit_package")
+            .annotate(
+                _pending=_live_document_count(status=Document.Status.UPLOADED),
+                _originals_required=_live_document_count(**ORIGINAL_NEEDED),
+                _originals_received=_live_document_count(**ORIGINAL_NEEDED, original_received_at__isnull=False),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        reference = reference_in(search_term)
+        if reference:
+            return queryset.filter(reference=reference), False
+        if TAX_NUMBER_PATTERN.fullmatch(search_term.strip()):
+            # A VKN or TCKN is nothing else; an exact match skips the slow substring scans of names and e-mails.
+            return queryset.filter(tax_number=search_term.strip()), False
+        return turkish_search(queryset, search_term, self.get_search_fields(request)), False
+
+    # --- The list ---
+
+    @admin.display(description=_("gönderildi"), ordering="submitted_at")
+    def submitted(self, obj: Application) -> str:
+        return date_format(localtime(obj.submitted_at), "d.m.Y H:i") if obj.submitted_at else "—"
+
+    @admin.display(description=_("durum"), ordering="status")
+    def status_badge(self, obj: Application) -> str:
+        return format_html(
+            '<span class="review-badge review-badge--{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("bekleyen belge"), ordering="_pending")
+    def pending_documents(self, obj: Application) -> int:
+        return obj._pending
+
+    @admin.display(description=_("asıl evrak"))
+    def originals(self, obj: Application) -> str:
+        if not obj._originals_required:
+            return "—"
+        return f"{obj._originals_received} / {obj._originals_required}"
+
+    @admin.display(description=_("kargo"), ordering="cargo_recorded_at")
+    def cargo(self, obj: Application) -> str:
+        if not obj.cargo_tracking_number:
+            return "—"
+        return (
+            f"{obj.cargo_company} · {obj.cargo_tracking_number}" if obj.cargo_company else obj.cargo_tracking_number
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # A scanned cover sheet goes straight to its application.
+        reference = reference_in(request.GET.get(SEARCH_VAR, ""))
+        if reference:
+            pk = Application.objects.filter(reference=reference).values_list("pk", flat=True).first()
+            if pk is not None:
+                return HttpResponseRedirect(reverse("admin:onboarding_application_change", args=[pk]))
+        totals = self._queue_totals(request)
+        changelist = reverse("admin:onboarding_application_changelist")
+        counts = [
+            {
+                "status": status.value,
+                "label": status.label,
+                "count": totals[status.value],
+                "url": f"{changelist}?{ApplicationStatusFilter.parameter_name}={status.value}",
+            }
+            for status in OPEN_STATUSES
+        ]
+        return super().changelist_view(
+            request, {"title": _("Başvurular"), **(extra_context or {}), "queue_counts": counts}
+        )
+
+    def _queue_totals(self, request) -> dict[str, int]:
+        """How many applications wait in each open status: one aggregate query over the status index, per request."""
+        if not hasattr(request, "_review_queue_totals"):
+            request._review_queue_totals = Application.objects.filter(status__in=OPEN_STATUSES).aggregate(
+                **{status.value: Count("pk", filter=Q(status=status)) for status in OPEN_STATUSES}
+            )
+        return request._review_queue_totals
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        # The default queue (no filter, no search) holds exactly what the counts at a glance add up to.
+        if set(request.GET) <= {PAGE_VAR, ORDER_VAR}:
+            paginator.known_count = sum(self._queue_totals(request).values())
+        return paginator
+
+    # --- The page ---
+
+    @admin.display(description=_("il"))
+    def province_name(self, obj: Application) -> str:
+        return dict(PROVINCE_CHOICES).get(obj.province, obj.province) or "—"
+
+    @admin.display(description=_("koşul yanıtları"))
+    def condition_answer_list(self, obj: Application) -> str:
+        answers = obj.condition_answers or {}
+        if not answers:
+            return "—"
+        questions = dict(Condition.objects.filter(code__in=answers).values_list("code", "question"))
+        return format_html_join(
+            "",
+            "<div>{}: <strong>{}</strong></div>",
+            ((questions.get(code, code), _("Evet") if value else _("Hayır")) for code, value in answers.items()),
+        )
+
+    @admin.display(description=_("SMS başlıkları"))
+    def sender_id_list(self, obj: Application) -> str:
+        return ", ".join(sender.value for sender in obj.sender_ids.all()) or "—"
+
+    @admin.display(description=_("onay kayıtları"))
+    def consent_list(self, obj: Application) -> str:
+        consents = obj.consents.select_related("user")
+        if not consents:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{} — {} {} · {} · {}</div>",
+            (
+                (
+                    consent.get_kind_display(),
+                    _("metin sürümü"),
+                    consent.text_version,
+                    date_format(localtime(consent.accepted_at), "d.m.Y H:i"),
+                    consent.user.email,
+                )
+                for consent in consents
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(review_context(request, obj))
+            context["title"] = _("Başvuru incelemesi")
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FieldChangeDisplay(self.model, historical_record)
+
+    def history_view_title(self, request, obj):
+        return _("Alan değişiklikleri: %(application)s") % {"application": obj}
+
+    # --- The actions: POST only, CSRF-checked by admin_view, permission checked here ---
+
+    def get_urls(self):
+        def action(route: str, view, name: str):
+            return path(
+                f"<path:object_id>/{route}/",
+                self.admin_site.admin_view(require_POST(view)),
+                name=f"onboarding_application_{name}",
+            )
+
+        return [
+            action("duzeltme-iste", self.request_changes_view, "request_changes"),
+            action("belgeleri-onayla", self.approve_documents_view, "approve_documents"),
+            action("reddet", self.reject_view, "reject"),
+            action("hesabi-ac", self.activate_view, "activate"),
+            *super().get_urls(),
+        ]
+
+    def _reviewable(self, request, object_id) -> Application:
+        if not request.user.has_perm("onboarding.review_application"):
+            raise PermissionDenied
+        return get_object_or_404(Application, pk=object_id)
+
+    def request_changes_view(self, request, object_id):
+        application = self._reviewable(request, object_id)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, application, _form_errors(form))
+        return _perform(
+            request,
+            application,
+            lambda: services.request_changes(application, actor=request.user, note=form.cleaned_data["note"]),
+            _("Düzeltme istendi; başvuru sahibine reddedilen belgelerin listesi e-postayla gönderiliyor."),
+        )
+
+    def approve_documents_view(self, request, object_id):
+        application = self._reviewable(request, object_id)
+        return _perform(
+            request,
+            application,
+            lambda: services.approve_documents(application, actor=request.user),
+            _("Belgeler onaylandı; başvuru asıl evrakı bekliyor."),
+        )
+
+    def reject_view(self, request, object_id):
+        application = self._reviewable(request, object_id)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, application, _form_errors(form))
+        return _perform(
+            request,
+            application,
+            lambda: services.reject_application(application, actor=request.user, reason=form.cleaned_data["note"]),
+            _("Başvuru reddedildi; başvuru sahibine gerekçesiyle bildiriliyor."),
+        )
+
+    def activate_view(self, request, object_id):
+        application = self._reviewable(request, object_id)
+        return _perform(
+            request,
+            application,
+            lambda: services.activate_application(application, actor=request.user),
+            _("Hesap açıldı olarak işaretlendi; başvuru sahibine bildiriliyor."),
+        )
+
+
+def application_url(application_id: int, anchor: str = "") -> str:
+    url = reverse("admin:onboarding_application_change", args=[application_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refused(request, application: Application, message: str, anchor: str = "") -> HttpResponseRedirect:
+    messages.error(request, message)
+    return HttpResponseRedirect(application_url(application.pk, anchor))
+
+
+def _perform(request, application: Application, operation, success: str, anchor: str = "") -> HttpResponseRedirect:
+    """Run one service call; its refusal becomes an error message. Back to the application page either way."""
+    from documents.services import DocumentError
+
+    try:
+        operation()
+    except (services.ApplicationError, DocumentError) as error:
+        return _refused(request, application, str(error.message), anchor)
+    messages.success(request, success)
+    return HttpResponseRedirect(application_url(application.pk, anchor))
+
+
+@dataclass
+class ReviewItem:
+    """One checklist line as the reviewer sees it: the live document, its earlier versions and what may be done."""
+
+    requirement: Requirement
+    is_required: bool
+    document: Document | None
+    previous: list[Document]
+    can_decide: bool
+    can_mark_original: bool
+
+    @property
+    def is_new_version(self) -> bool:
+        """A re-upload after a rejection that nobody has decided on yet."""
+        return bool(self.document and self.document.version > 1 and self.document.status == Document.Status.UPLOADED)
+
+
+def review_context(request, application: Application) -> dict:
+    """Everything the application page shows beyond its fields, in a constant number of queries.
+
+    Finance (no document permissions) gets no documents, previews or buttons; the decision buttons appear only for
+    moves the lifecycle tables allow now (the services check again on POST).
+    """
+    from documents.services import ORIGINALS_OPEN, REVIEWABLE
+
+    user = request.user
+    can_view_documents = user.has_perm("documents.view_document")
+    can_review_documents = user.has_perm("documents.review_document")
+    can_review = user.has_perm("onboarding.review_application")
+    allowed = APPLICATION_TRANSITIONS[application.status]
+
+    items: list[ReviewItem] = []
+    counts = {"undecided": 0, "rejected": 0, "approved": 0, "originals_required": 0, "originals_received": 0}
+    ready_to_approve = True  # without the documents to look at, the service alone decides
+    if can_view_documents:
+        documents = (
+            Document.objects.filter(application=application)
+            .select_related("decided_by", "rejection_reason", "original_received_by")
+            .prefetch_related(
+                Prefetch(
+                    "files", queryset=DocumentFile.objects.select_related("uploaded_by").order_by("uploaded_at")
+                ),
+                Prefetch(
+                    "events", queryset=DocumentEvent.objects.select_related("actor").order_by("created_at", "id")
+                ),
+            )
+            .order_by("requirement_id", "-version")
+        )
+        by_requirement: dict[int, list[Document]] = {}
+        for document in documents:
+            by_requirement.setdefault(document.requirement_id, []).append(document)
+        for item in services.checklist(application):
+            versions = by_requirement.get(item.requirement.pk, [])
+            live = next((document for document in versions if document.is_live), None)
+            if live is not None:
+                counts[{"uploaded": "undecided", "rejected": "rejected", "approved": "approved"}[live.status]] += 1
+                if item.is_required:
+                    counts["originals_required"] += 1
+                    counts["originals_received"] += live.original_received_at is not None
+            ready_to_approve = ready_to_approve and (
+                live.status == Document.Status.APPROVED if live is not None else not item.is_required
+            )
+            items.append(
+                ReviewItem(
+                    requirement=item.requirement,
+                    is_required=item.is_required,
+                    document=live,
+                    previous=[document for document in versions if not document.is_live],
+                    can_decide=can_review_documents
+                    and live is not None
+                    and live.status == Document.Status.UPLOADED
+                    and application.status in REVIEWABLE,
+                    # A rejected document's original is moot: a new version will replace it.
+                    can_mark_original=can_review
+                    and live is not None
+                    and live.status != Document.Status.REJECTED
+                    and live.original_received_at is None
+                    and application.status in ORIGINALS_OPEN,
+                )
+            )
+
+    return {
+        "review_items": items,
+        "review_counts": counts,
+        "can_view_documents": can_view_documents,
+        "can_review_documents": can_review_documents,
+        "can_review": can_review,
+        "rejection_reasons": list(RejectionReason.objects.filter(is_active=True)) if can_review_documents else [],
+        "reviewer_rules": list(ReviewerRule.objects.filter(institution_type_id=application.institution_type_id))
+        if can_view_documents
+        else [],
+        "application_events": list(application.events.select_related("actor"))
+        if user.has_perm("onboarding.view_applicationevent")
+        else None,
+        "can_view_document_events": user.has_perm("documents.view_documentevent"),
+        # What the services would refuse anyway, said before the click (they check again on POST).
+        "ready_to_approve": ready_to_approve,
+        "ready_to_request_changes": not can_view_documents or (counts["undecided"] == 0 and counts["rejected"] > 0),
+        "may_request_changes": can_review and Application.Status.CHANGES_REQUESTED in allowed,
+        "may_approve_documents": can_review and Application.Status.AWAITING_ORIGINALS in allowed,
+        "may_reject": can_review and Application.Status.REJECTED in allowed,
+        "may_activate": can_review and Application.Status.ACTIVE in allowed,
+        "province_label": dict(PROVINCE_CHOICES).get(application.province, ""),
+    }
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(admin.ModelAdmin):
+    """The applications' lifecycle trail, read-only: who moved which application from what to what, and why."""
+
+    list_display = ["created_at", "application", "from_status", "to_status", "actor", "reason"]
+    list_filter = ["to_status"]
+    search_fields = ["=application__reference"]
+    list_select_related = ["application", "actor"]
+    ordering = ["-created_at", "-id"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -490,7 +490,7 @@ def notify_reviewers_of_submissions() -> int:
 
     with transaction.atomic():
         pending = list(
-            Application.objects.select_for_update(skip_locked=True)
+            Application.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=Application.Status.SUBMITTED, reviewers_notified_at__isnull=True)
             .select_related("institution_type")
             .order_by("submitted_at")[:200]
