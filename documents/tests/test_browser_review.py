@@ -1,0 +1,137 @@
+"""The review loop in a real browser: a reviewer in the Django admin and the applicant in the portal.
+
+The reviewer finds the application by its reference, rejects one document with a reason and requests changes; the
+applicant reads the reason and re-uploads that document and resubmits; the reviewer approves the new version,
+approves the documents, ticks every original as arrived and activates the account. The history explains each step.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+
+from conftest import PASSWORD
+from documents.models import Document, DocumentEvent
+from onboarding.models import Application, ApplicationEvent
+from onboarding.tests.helpers import submitted
+from onboarding.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, _end_live_server_sessions, scanned_pdf
+
+pytestmark = [pytest.mark.browser]
+
+REJECTED_LABEL = "SMS yazı örneği"
+
+
+@pytest.fixture
+def browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    _end_live_server_sessions()
+
+
+def new_page(browser):
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def item(page, label: str):
+    return page.locator("article.review-item").filter(has=page.get_by_role("heading", name=label, exact=True))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reject_reupload_approve_originals_activate(live_server, browser, applicant, reviewer, settings, tmp_path):
+    settings.SITE_URL = live_server.url
+    application = submitted(applicant)
+    errors: list[str] = []
+
+    # 1. The reviewer scans the cover sheet's reference into the queue's search box and lands on the application.
+    staff = new_page(browser)
+    staff.on("pageerror", lambda error: errors.append(str(error)))
+    staff.goto(live_server.url + "/admin/login/")
+    staff.fill("#id_username", reviewer.email)
+    staff.fill("#id_password", PASSWORD)
+    staff.locator("input[type=submit]").click()
+    staff.goto(live_server.url + "/admin/onboarding/application/")
+    staff.locator("#searchbar").fill(application.reference)
+    staff.locator("#searchbar").press("Enter")
+    staff.wait_for_url(re.compile(rf"/admin/onboarding/application/{application.pk}/change/"))
+
+    # 2. One document is rejected with a reason from the catalogue and a note; the others are approved.
+    labels = staff.locator("article.review-item h3").all_inner_texts()
+    for label in labels:
+        card = item(staff, label)
+        if card.get_by_role("button", name="Onayla").count() == 0:
+            continue  # nothing uploaded for an optional item
+        if label == REJECTED_LABEL:
+            card.locator("summary", has_text="Reddet").click()
+            card.locator("select[name=reason]").select_option(label="Mühür / kaşe eksik")
+            card.locator("textarea[name=note]").fill("Başkanın kaşesi görünmüyor.")
+            card.get_by_role("button", name="Belgeyi reddet").click()
+        else:
+            card.get_by_role("button", name="Onayla").click()
+        staff.wait_for_load_state()
+    staff.locator("summary", has_text="Düzeltme iste").click()
+    staff.locator("#review-changes-note").fill("Lütfen kaşeli yazıyı yükleyin.")
+    staff.get_by_role("button", name="Düzeltme isteğini gönder").click()
+    staff.wait_for_load_state()
+    assert Application.objects.get(pk=application.pk).status == "changes_requested"
+    assert any("Mühür / kaşe eksik" in message.body for message in mail.outbox)
+
+    # 3. The applicant reads the reason on the status page, re-uploads exactly that item and resubmits.
+    portal = new_page(browser)
+    portal.on("pageerror", lambda error: errors.append(str(error)))
+    portal.goto(live_server.url + "/hesap/giris/")
+    portal.get_by_label("E-posta adresi").fill(applicant.email)
+    portal.locator("#id_password").fill(PASSWORD)
+    portal.locator("main button[type=submit]").click()
+    portal.goto(live_server.url + f"/basvuru/{application.reference}/")
+    portal.get_by_text("Mühür / kaşe eksik — Başkanın kaşesi görünmüyor.").first.wait_for()
+    fix = portal.locator("[data-checklist-item]").filter(has_text=REJECTED_LABEL)
+    fix.locator("input[type=file]").set_input_files(scanned_pdf(tmp_path / "kaseli-yazi.pdf"))
+    fix.get_by_role("button", name="Yükle").click()
+    portal.get_by_text("Yeni sürüm (2)").wait_for()
+    portal.get_by_role("button", name="Başvuruyu yeniden gönder").click()
+    portal.get_by_text("yeniden incelemeye gönderildi").wait_for()
+
+    # 4. The reviewer sees the new version, approves it and the documents, ticks the originals and activates.
+    staff.reload()
+    card = item(staff, REJECTED_LABEL)
+    card.get_by_text("Son karardan sonra yeni sürüm").wait_for()
+    card.get_by_role("button", name="Onayla").click()
+    staff.wait_for_load_state()
+    staff.get_by_role("button", name="Belgeleri onayla").click()
+    staff.wait_for_load_state()
+    while staff.get_by_role("button", name="Aslı ulaştı").count():
+        staff.get_by_role("button", name="Aslı ulaştı").first.click()
+        staff.wait_for_load_state()
+    assert Application.objects.get(pk=application.pk).status == "approved"
+    staff.get_by_role("button", name="Hesap açıldı").click()
+    staff.wait_for_load_state()
+
+    application.refresh_from_db()
+    assert application.status == "active"
+    assert list(ApplicationEvent.objects.filter(application=application).values_list("to_status", flat=True)) == [
+        "submitted",
+        "in_review",
+        "changes_requested",
+        "submitted",
+        "in_review",
+        "awaiting_originals",
+        "approved",
+        "active",
+    ]
+    versions = Document.objects.filter(application=application, requirement__label=REJECTED_LABEL).order_by("version")
+    assert [(d.version, d.status, d.is_live) for d in versions] == [(1, "rejected", False), (2, "approved", True)]
+    assert DocumentEvent.objects.filter(document=versions[0], to_status="rejected").exists()
+    history = staff.locator("body").inner_text()
+    assert "Düzeltme istendi" in history and "Hesap açıldı" in history
+    assert errors == []
