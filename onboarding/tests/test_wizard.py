@@ -369,3 +369,19 @@ def test_an_unconfirmed_e_mail_address_stops_submission(client, unconfirmed_appl
     assert any("E-posta adresinizi doğrulayın" in line for line in response.context["missing"])
     application.refresh_from_db()
     assert application.status == "draft"
+
+
+def test_the_wizard_speaks_english_on_request(logged_in, applicant):
+    logged_in.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    application = draft_with_answers(applicant, type_code="hospital", answers={"private_hospital": True})
+
+    details = logged_in.get(step(application, "kurum-bilgileri")).content.decode()
+    documents = logged_in.get(step(application, "belgeler")).content.decode()
+    response = logged_in.post(step(application, "kurum-bilgileri"), {**DETAILS_POST, "tax_number": "4540536921"})
+
+    assert '<html lang="en">' in details
+    assert "Is your institution a private hospital?" in details
+    assert "Tax plate: private hospitals only" in documents
+    assert "The SMS decision must bear the hospital&#x27;s stamp" in documents
+    error = " ".join(response.context["form"].errors["tax_number"])
+    assert error and "kontrol" not in error  # the checksum message is in English, not Turkish
