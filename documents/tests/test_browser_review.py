@@ -14,7 +14,12 @@ from conftest import PASSWORD
 from documents.models import Document, DocumentEvent
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
-from onboarding.tests.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, _end_live_server_sessions, scanned_pdf
+from onboarding.tests.test_browser_journey import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _close_connections_opened_under_playwright,
+    scanned_pdf,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -33,7 +38,7 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-    _end_live_server_sessions()
+        _close_connections_opened_under_playwright()
 
 
 def new_page(browser):

@@ -50,24 +50,18 @@ def browser_page():
         yield page
         context.close()
         browser.close()
-    _end_live_server_sessions()
+        _close_connections_opened_under_playwright()
 
 
-def _end_live_server_sessions() -> None:
-    """End database sessions the live server's request threads left open, so the test database can be dropped.
+def _close_connections_opened_under_playwright() -> None:
+    """Close the database connections the test body opened while Playwright's sync API was running.
 
-    A thread that served a keep-alive connection can end without closing its PostgreSQL session (seen as an idle
-    session whose last statement is COMMIT, and "database is being accessed by other users" at teardown).
+    Playwright runs the test body in a greenlet; Django's per-thread connection storage then hands it a connection of
+    its own, which nothing else closes (PostgreSQL then refuses to drop the test database at the end of the run).
     """
-    from django.db import connection
+    from django.db import connections
 
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    connections.close_all()
 
 
 def scanned_pdf(path, pages: int = 2) -> str:
