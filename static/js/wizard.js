@@ -55,6 +55,48 @@
     });
   });
 
+  // Billing: the cost estimate recomputed as the volume is typed, from the prices the page was given.
+  var pricingData = document.getElementById("pricing-data");
+  var volume = document.getElementById("id_expected_monthly_messages");
+  var estimate = document.getElementById("estimate");
+  if (pricingData && volume && estimate) {
+    var pricing = JSON.parse(pricingData.textContent);
+    var lang = document.documentElement.lang || "tr";
+    var money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var whole = new Intl.NumberFormat(lang);
+    var one = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+    var cell = function (row, text, header) {
+      var el = document.createElement(header ? "th" : "td");
+      if (header) { el.scope = "row"; } else { el.className = "text-end price"; }
+      el.textContent = text;
+      row.appendChild(el);
+    };
+    volume.addEventListener("input", function () {
+      var messages = parseInt(volume.value, 10);
+      if (!(messages > 0)) { return; }
+      var tierPrice = null;
+      pricing.tiers.forEach(function (tier) { if (messages >= tier.min) { tierPrice = parseFloat(tier.price); } });
+      var table = document.createElement("table");
+      table.className = "table table-sm";
+      var caption = table.createCaption();
+      caption.textContent = estimate.dataset.caption + " · " + whole.format(messages);
+      var body = table.createTBody();
+      var month = " / " + estimate.dataset.monthLabel;
+      if (tierPrice !== null) {
+        var row = body.insertRow();
+        cell(row, estimate.dataset.invoicedLabel, true);
+        cell(row, money.format(tierPrice * messages) + month);
+      }
+      pricing.packages.forEach(function (pkg) {
+        var row = body.insertRow();
+        cell(row, whole.format(pkg.credits) + " " + estimate.dataset.creditsLabel, true);
+        var cost = parseFloat(pkg.price) / pkg.credits * messages;
+        cell(row, money.format(cost) + month + " · " + one.format(pkg.credits / messages) + " " + estimate.dataset.lastsLabel);
+      });
+      estimate.replaceChildren(table);
+    });
+  }
+
   // Billing: hide the packages unless prepaid is chosen.
   var packages = document.getElementById("packages");
   if (packages) {
