@@ -95,8 +95,8 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
     page.get_by_label("Cep telefonu").fill("0532 123 45 67")
     page.locator("#id_password1").fill("Guvenli-Parola-2026")
     page.locator("#id_password2").fill("Guvenli-Parola-2026")
-    page.get_by_role("button", name=re.compile("Kayıt")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Kayıt")).click()
 
     # 2. Confirm the e-mail address with the link from the message.
     assert len(mail.outbox) == 1
@@ -106,7 +106,8 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
         page.goto(live_server.url + "/hesap/giris/")
         page.get_by_label("E-posta adresi").fill("muhtar@ornekkoy.test")
         page.get_by_label("Parola").fill("Guvenli-Parola-2026")
-        page.get_by_role("button", name="Giriş yap").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Giriş yap").click()
 
     # 3. The wizard: type, details, billing, corporate line, sender ID.
     page.goto(live_server.url + "/basvuru/")
