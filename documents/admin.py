@@ -8,7 +8,6 @@ page (onboarding.admin), whose buttons post to the views below.
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -54,21 +53,6 @@ class DocumentStatusFilter(DefaultChoiceFilter):
         return queryset.filter(
             status=Document.Status.UPLOADED, is_live=True, application__status__in=services.REVIEWABLE
         )
-
-
-def _describe(document: Document) -> str:
-    return f"{document.application.reference} · {document.requirement.label} (v{document.version})"
-
-
-def _not_approvable(document: Document) -> str | None:
-    """Why a document cannot be approved now, in the reviewer's words, or None (the service checks again)."""
-    if not document.is_live:
-        return _("yerine yeni bir sürüm yüklendi")
-    if document.status != Document.Status.UPLOADED:
-        return _("zaten karara bağlandı (%(status)s)") % {"status": document.get_status_display()}
-    if document.application.status not in services.REVIEWABLE:
-        return _("başvuru “%(status)s” durumunda") % {"status": document.application.get_status_display()}
-    return None
 
 
 @admin.register(Document)
@@ -175,25 +159,8 @@ class DocumentAdmin(admin.ModelAdmin):
             # The ticked rows, even one the list's filter would now hide (decided meanwhile): it must fail the
             # batch, not silently drop out of it.
             queryset = Document.objects.filter(pk__in=request.POST.getlist(ACTION_CHECKBOX_NAME))
-        documents = list(queryset.select_related("application", "requirement").order_by("pk"))
-        failures: list[tuple[str, str]] = []
-        with transaction.atomic():
-            # Lock every selected row first, in one order, so a reviewer deciding one of them meanwhile waits for
-            # this action (or it for them) instead of both locking document-then-application into a deadlock.
-            list(Document.objects.select_for_update().filter(pk__in=[d.pk for d in documents]).order_by("pk"))
-            for document in documents:
-                document.refresh_from_db(fields=["status", "is_live"])
-                document.application.refresh_from_db(fields=["status"])
-                reason = _not_approvable(document)
-                if reason is None:
-                    try:
-                        services.approve_document(document, actor=request.user)
-                    except (services.DocumentError, ApplicationError) as error:
-                        reason = error.message
-                if reason is not None:
-                    failures.append((_describe(document), str(reason)))
-            if failures:
-                transaction.set_rollback(True)
+        pks = list(queryset.values_list("pk", flat=True))
+        failures = services.approve_documents_together(pks, actor=request.user)
         if failures:
             messages.error(
                 request,
@@ -204,7 +171,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 ),
             )
         else:
-            messages.success(request, _("%(count)s belge onaylandı.") % {"count": len(documents)})
+            messages.success(request, _("%(count)s belge onaylandı.") % {"count": len(pks)})
 
     # --- The decisions posted from the application page ---
 

@@ -290,3 +290,47 @@ def mark_original_received(document: Document, *, actor: "User") -> Document:
         )
     approve_if_originals_complete(locked.application, actor=actor)
     return locked
+
+
+def _describe(document: Document) -> str:
+    return f"{document.application.reference} · {document.requirement.label} (v{document.version})"
+
+
+def _not_approvable(document: Document) -> str | None:
+    """Why a document cannot be approved now, in the reviewer's words, or None (decide_document checks again)."""
+    if not document.is_live:
+        return _("yerine yeni bir sürüm yüklendi")
+    if document.status != Document.Status.UPLOADED:
+        return _("zaten karara bağlandı (%(status)s)") % {"status": document.get_status_display()}
+    if document.application.status not in REVIEWABLE:
+        return _("başvuru “%(status)s” durumunda") % {"status": document.application.get_status_display()}
+    return None
+
+
+def approve_documents_together(pks: list[int], *, actor: "User") -> list[tuple[str, str]]:
+    """Approve all these documents or none: returns (document, reason) for each that cannot be, and then rolls back.
+
+    Every row is locked first, in one order, so a reviewer deciding one of them meanwhile waits for this (or it for
+    them) instead of the two locking document-then-application into a deadlock.
+    """
+    failures: list[tuple[str, str]] = []
+    with transaction.atomic():
+        documents = list(
+            Document.objects.select_for_update(of=("self",))
+            .filter(pk__in=pks)
+            .select_related("application", "requirement")
+            .order_by("pk")
+        )
+        for document in documents:
+            reason = _not_approvable(document)
+            if reason is None:
+                try:
+                    approve_document(document, actor=actor)
+                except (DocumentError, ApplicationError) as error:
+                    reason = error.message
+                document.application.refresh_from_db(fields=["status"])
+            if reason is not None:
+                failures.append((_describe(document), str(reason)))
+        if failures:
+            transaction.set_rollback(True)
+    return failures
