@@ -49,9 +49,14 @@ def new_page(browser):
 
 
 def submit(page, button) -> None:
-    """Click a button that posts a form and wait for the page that answers (the same page comes back reloaded)."""
+    """Press a form's button and wait for the page that answers (the same page comes back reloaded).
+
+    With the keyboard, not the mouse: headless Chromium now and then routes a click near a PDF preview's
+    out-of-process frame into the frame (elementFromPoint names the button; the page never sees the click).
+    Keyboard use is what this page must support anyway.
+    """
     with page.expect_navigation():
-        button.click()
+        button.press("Enter")
 
 
 def item(page, label: str):
@@ -83,9 +88,7 @@ def test_reject_reupload_approve_originals_activate(live_server, browser, applic
         if card.get_by_role("button", name="Onayla").count() == 0:
             continue  # nothing uploaded for an optional item
         if label == REJECTED_LABEL:
-            # The keyboard, not the mouse: headless Chromium routes a click near a PDF viewer's out-of-process frame
-            # to the frame now and then (elementFromPoint says the summary; the page never sees the click).
-            card.locator("summary", has_text="Reddet").press("Enter")
+            card.locator("summary", has_text="Reddet").press("Enter")  # see submit()
             card.locator("select[name=reason]").select_option(label="Mühür / kaşe eksik")
             card.locator("textarea[name=note]").fill("Başkanın kaşesi görünmüyor.")
             submit(staff, card.get_by_role("button", name="Belgeyi reddet"))
