@@ -10,12 +10,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from documents import services
 from documents.models import Document, DocumentEvent, RejectionReason
@@ -27,6 +25,7 @@ from onboarding.admin import (
     _perform,
     _refused,
     application_url,
+    post_action_urls,
     reference_in,
     turkish_search,
 )
@@ -176,17 +175,15 @@ class DocumentAdmin(admin.ModelAdmin):
     # --- The decisions posted from the application page ---
 
     def get_urls(self):
-        def action(route: str, view, name: str):
-            return path(
-                f"<path:object_id>/{route}/",
-                self.admin_site.admin_view(require_POST(view)),
-                name=f"documents_document_{name}",
-            )
-
         return [
-            action("onayla", self.approve_view, "approve"),
-            action("reddet", self.reject_view, "reject"),
-            action("asli-ulasti", self.original_received_view, "original_received"),
+            *post_action_urls(
+                self,
+                [
+                    ("onayla", self.approve_view, "approve"),
+                    ("reddet", self.reject_view, "reject"),
+                    ("asli-ulasti", self.original_received_view, "original_received"),
+                ],
+            ),
             *super().get_urls(),
         ]
 

@@ -609,18 +609,16 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     # --- The actions: POST only, CSRF-checked by admin_view, permission checked here ---
 
     def get_urls(self):
-        def action(route: str, view, name: str):
-            return path(
-                f"<path:object_id>/{route}/",
-                self.admin_site.admin_view(require_POST(view)),
-                name=f"onboarding_application_{name}",
-            )
-
         return [
-            action("duzeltme-iste", self.request_changes_view, "request_changes"),
-            action("belgeleri-onayla", self.approve_documents_view, "approve_documents"),
-            action("reddet", self.reject_view, "reject"),
-            action("hesabi-ac", self.activate_view, "activate"),
+            *post_action_urls(
+                self,
+                [
+                    ("duzeltme-iste", self.request_changes_view, "request_changes"),
+                    ("belgeleri-onayla", self.approve_documents_view, "approve_documents"),
+                    ("reddet", self.reject_view, "reject"),
+                    ("hesabi-ac", self.activate_view, "activate"),
+                ],
+            ),
             *super().get_urls(),
         ]
 
@@ -670,6 +668,19 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             lambda: services.activate_application(application, actor=request.user),
             _("Hesap açıldı olarak işaretlendi; başvuru sahibine bildiriliyor."),
         )
+
+
+def post_action_urls(model_admin: admin.ModelAdmin, actions: list[tuple[str, object, str]]) -> list:
+    """Admin URLs `<object_id>/<route>/` for POST-only review actions, named `<app>_<model>_<name>`."""
+    opts = model_admin.model._meta
+    return [
+        path(
+            f"<path:object_id>/{route}/",
+            model_admin.admin_site.admin_view(require_POST(view)),
+            name=f"{opts.app_label}_{opts.model_name}_{name}",
+        )
+        for route, view, name in actions
+    ]
 
 
 def application_url(application_id: int, anchor: str = "") -> str:
