@@ -77,7 +77,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "accounts/confirm_failed.html", context, status=400)
     else:
         messages.success(request, _("E-posta adresiniz doğrulandı. Teşekkürler!"))
-        response = redirect("home" if request.user.is_authenticated else "accounts:login")
+        # Straight on to the application the officer came for; a visitor logs in first.
+        response = redirect("onboarding:application-start" if request.user.is_authenticated else "accounts:login")
     if language:
         _remember_language(response, language)
     return response
