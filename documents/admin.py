@@ -20,6 +20,7 @@ from documents.models import Document, DocumentEvent, RejectionReason
 from onboarding.admin import (
     DefaultChoiceFilter,
     EstimatedCountPaginator,
+    ReadOnlyAdmin,
     RejectDocumentForm,
     _form_errors,
     _perform,
@@ -243,23 +244,6 @@ class RejectionReasonAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return turkish_search(queryset, search_term, self.get_search_fields(request)), False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit trail: listed and searched, never added, changed or deleted here."""
-
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DocumentEvent)

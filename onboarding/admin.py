@@ -811,17 +811,11 @@ def review_context(request, application: Application) -> dict:
     }
 
 
-@admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
-    """The applications' lifecycle trail, read-only: who moved which application from what to what, and why."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An audit trail: listed and searched, never added, changed or deleted here."""
 
-    list_display = ["created_at", "application", "from_status", "to_status", "actor", "reason"]
-    list_filter = ["to_status"]
-    search_fields = ["=application__reference"]
-    list_select_related = ["application", "actor"]
-    ordering = ["-created_at", "-id"]
-    paginator = EstimatedCountPaginator
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request) -> bool:
@@ -832,3 +826,14 @@ class ApplicationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyAdmin):
+    """The applications' lifecycle trail, read-only: who moved which application from what to what, and why."""
+
+    list_display = ["created_at", "application", "from_status", "to_status", "actor", "reason"]
+    list_filter = ["to_status"]
+    search_fields = ["=application__reference"]
+    list_select_related = ["application", "actor"]
+    ordering = ["-created_at", "-id"]
