@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
@@ -97,19 +96,12 @@ class PortalPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from accounts.emails import queue_email
+        from accounts.services import queue_password_reset_email
 
-        # Django's context holds the user object; the task gets only what the templates print. The link is built
-        # from SITE_URL, never from the request's Host header, which a visitor controls.
-        reset_path = reverse("accounts:password-reset-confirm", args=[context["uid"], context["token"]])
-        queue_email(
-            to=[to_email],
-            template="password_reset",
-            context={
-                "full_name": context["user"].get_full_name(),
-                "reset_url": settings.SITE_URL + reset_path,
-                "email": to_email,
-            },
+        # Django's context holds the user object; the outbox gets only what the templates print.
+        queue_password_reset_email(
+            context["user"],
+            reset_path=reverse("accounts:password-reset-confirm", args=[context["uid"], context["token"]]),
             language=translation.get_language(),
         )
 

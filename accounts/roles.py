@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "rejectionreason": ["view", "add", "change"],
         },
         "billing": {"billingtype": ["view"], "creditpackage": ["view"], "tarifftier": ["view"]},
+        # Reviewers answer applicants who say "I never got the e-mail".
+        "outbox": {"outboxemail": ["view"]},
     },
     FINANCE: {
         # Finance sees applications (billing plans), never their documents.

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.emails import email_language, queue_email
 from accounts.lockout import login_failure_key
 from accounts.models import User
+from outbox.rendering import email_language
+from outbox.services import queue_email
 
 CONFIRM_EMAIL_SALT = "accounts.confirm-email"
 # One resend per address per this many seconds, so the form cannot be used to flood someone's mailbox.
@@ -76,6 +77,7 @@ def queue_confirmation_email(user: User, *, language: str | None = None) -> None
             "max_age_days": confirm_max_age().days,
         },
         language=language,
+        about=user,
     )
 
 
@@ -124,6 +126,15 @@ def confirm_email(token: str) -> User:
     return user
 
 
+def _first_in_interval(kind: str, user: User) -> bool:
+    """True for the first e-mail of this kind to this user in RESEND_INTERVAL_SECONDS, False for any other.
+
+    The forms that send account e-mail answer anyone, so each kind is limited per account: no form can be used to
+    flood someone's mailbox. While the cache is down the limit is lifted (config/cache.py) rather than the form.
+    """
+    return cache.add(f"accounts:{kind}:{user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS)
+
+
 def resend_confirmation(user: User, *, language: str | None = None) -> bool:
     """Queue a new confirmation link unless the address is already confirmed or one was sent in the last minute.
 
@@ -131,9 +142,27 @@ def resend_confirmation(user: User, *, language: str | None = None) -> bool:
     """
     if user.email_confirmed_at is not None or not user.is_active:
         return False
-    if not cache.add(f"accounts:resend-confirmation:{user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS):
+    if not _first_in_interval("resend-confirmation", user):
         return False
     queue_confirmation_email(user, language=language)
+    return True
+
+
+def queue_password_reset_email(user: User, *, reset_path: str, language: str | None = None) -> bool:
+    """Queue the password-reset e-mail unless one went to this account in the last minute; returns whether it did.
+
+    The reset form answers the same whatever this returns and whether or not the address has an account.
+    """
+    if not _first_in_interval("password-reset", user):
+        return False
+    queue_email(
+        to=[user.email],
+        template="password_reset",
+        # The link is built from SITE_URL, never from the request's Host header, which a visitor controls.
+        context={"full_name": user.get_full_name(), "reset_url": settings.SITE_URL + reset_path, "email": user.email},
+        language=language,
+        about=user,
+    )
     return True
 
 

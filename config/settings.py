@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "onboarding",
     "documents",
     "billing",
+    "outbox",
     "axes",
 ]
 
@@ -175,12 +176,19 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL, not {REDIS_URL!r}.")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions survive a cache flush (they are also in the database) and read fast from Redis.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # A cache that may be down: misses and dropped writes instead of errors, short timeouts (config/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only. A Redis copy (cached_db) made every logged-in page fail while Redis was down,
+# and a logout written while it was down would leave the old session readable from Redis once it came back.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 # Without a broker, tasks run in process; eager mode still round-trips arguments through the serializer.
@@ -197,6 +205,8 @@ CELERY_TIMEZONE = "Europe/Istanbul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast rather than hang a request when Redis is down; due work lives in the database.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "max_retries": 2}
+# One quick retry of a publish, then give up: the outbox sweep sends what a lost publish left behind.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # --- Files ----------------------------------------------------------------------------------------------------------
 

@@ -289,7 +289,7 @@ def submit_application(
     Idempotent under double clicks and two tabs: the row lock serialises them, and the second finds the
     application already submitted and gets an ApplicationError saying so.
     """
-    from accounts.emails import queue_email
+    from outbox.services import queue_email
 
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.DRAFT:
@@ -334,7 +334,7 @@ def _status_url(application: Application) -> str:
 
 
 def _notify_applicant(application: Application, template: str, **context) -> None:
-    from accounts.emails import queue_email
+    from outbox.services import queue_email
 
     queue_email(
         to=[application.applicant.email],
@@ -484,9 +484,9 @@ def notify_reviewers_of_submissions() -> int:
 
     Safe to run twice: the rows are claimed under a lock and marked in the same transaction as the e-mail is queued.
     """
-    from accounts.emails import queue_email
     from accounts.models import User
     from accounts.roles import REVIEWERS
+    from outbox.services import queue_email
 
     with transaction.atomic():
         pending = list(

@@ -73,8 +73,8 @@ def test_production_variables_select_postgres_redis_s3_and_smtp():
     loaded = json.loads(result.stdout)
     assert loaded["debug"] is False
     assert loaded["db"] == "django.db.backends.postgresql"
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert loaded["session"] == "django.contrib.sessions.backends.cached_db"
+    assert loaded["cache"] == "config.cache.ResilientRedisCache"
+    assert loaded["session"] == "django.contrib.sessions.backends.db"
     assert loaded["eager"] is False
     assert loaded["broker"] == PRODUCTION["REDIS_URL"]
     assert loaded["mail"] == "django.core.mail.backends.smtp.EmailBackend"

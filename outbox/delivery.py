@@ -1,0 +1,161 @@
+"""Sending outbox messages: claimed under a lock, each attempt recorded before the message leaves.
+
+The promise is *at most once where it matters, at least once where it is safe*:
+
+1. **Claim.** A conditional UPDATE moves the row from pending to sending and counts the attempt. It commits before
+   anything is sent, so of a task and a sweep racing for one message exactly one wins; the other sends nothing.
+2. **Connect.** A failure to connect, greet, start TLS or log in means the server never saw the message: the row
+   goes back to pending with a later due time (1, 2, 4 … 60 minutes), up to `OUTBOX_MAX_ATTEMPTS`.
+3. **Hand over.** Before the message is transmitted, `handed_over_at` is committed.
+4. **Answer.** Accepted → sent (the context, which may hold links with tokens, is cleared). Refused with a 4xx code →
+   pending again (the server said "not now", so it did not take the message). Refused with a 5xx code or every
+   recipient refused → failed. **No answer** (the connection dropped or timed out after hand-over) → *uncertain*: the
+   server may have accepted the message. Uncertain messages are not retried by themselves, because a second copy of
+   an e-mail that did arrive is worse for an applicant than a delay staff can see; staff resend them from the admin.
+   Every attempt carries the same Message-ID, so a receiving server that got the first copy may drop the second.
+5. **Crash.** A row left in sending longer than `OUTBOX_SENDING_LEASE` by a worker that died goes back to pending if
+   it was never handed over, and to uncertain if it was.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db.models import F
+from django.utils import timezone
+
+from outbox.models import OutboxEmail
+from outbox.rendering import render_email
+
+logger = logging.getLogger(__name__)
+
+State = OutboxEmail.State
+
+
+def max_attempts() -> int:
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8)
+
+
+def sending_lease() -> timedelta:
+    return timedelta(seconds=getattr(settings, "OUTBOX_SENDING_LEASE_SECONDS", 600))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8, 16, 32 and then 60 minutes between attempts."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def message_id(email: OutboxEmail) -> str:
+    """One Message-ID for every attempt of a message."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _finish(email: OutboxEmail, state: str, error: str = "", **extra) -> str:
+    fields = {"state": state, "last_error": error[:2000], **extra}
+    if state == State.SENT:
+        fields |= {"sent_at": timezone.now(), "context": {}, "last_error": ""}
+    elif state == State.PENDING:
+        if email.attempts >= max_attempts():
+            fields["state"] = state = State.FAILED
+        else:
+            fields["next_attempt_at"] = timezone.now() + retry_delay(email.attempts)
+    OutboxEmail.objects.filter(pk=email.pk, state=State.SENDING).update(**fields)
+    log = logger.info if state == State.SENT else logger.warning
+    log("e-mail %s (%s) attempt %s: %s %s", email.pk, email.template, email.attempts, state, error)
+    return state
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message's fate is already decided; a failed QUIT changes nothing
+        logger.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def deliver_email(email_id: int, *, due_only: bool = False) -> str | None:
+    """Claim one pending message and send it; returns the state it ended in, or None if it was not ours to send.
+
+    Must not run inside a transaction that is still open: the claim and the hand-over must be committed before the
+    message leaves (steps 1–4 of the module's docstring).
+    """
+    now = timezone.now()
+    claimable = OutboxEmail.objects.filter(pk=email_id, state=State.PENDING)
+    if due_only:
+        claimable = claimable.filter(next_attempt_at__lte=now)
+    if not claimable.update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now, handed_over_at=None):
+        return None
+    email = OutboxEmail.objects.get(pk=email_id)
+
+    try:
+        message = render_email(
+            to=email.to,
+            template=email.template,
+            context=email.context,
+            language=email.language,
+            headers={"Message-ID": message_id(email)},
+        )
+    except Exception as error:  # a template that cannot render will not render next time either
+        logger.exception("e-mail %s cannot be rendered", email.pk)
+        return _finish(email, State.FAILED, f"render: {error!r}")
+    subject = message.subject[:300]
+
+    connection = mailers.default
+    try:
+        connection.open()
+    except OSError as error:  # smtplib's errors are OSErrors too: nothing was handed over
+        _close_quietly(connection)
+        return _finish(email, State.PENDING, f"connect: {error!r}", subject=subject)
+
+    OutboxEmail.objects.filter(pk=email.pk).update(handed_over_at=timezone.now(), subject=subject)
+    try:
+        connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as error:
+        return _finish(email, State.FAILED, f"recipients refused: {error.recipients!r}")
+    except smtplib.SMTPResponseException as error:
+        transient = 400 <= error.smtp_code < 500
+        return _finish(email, State.PENDING if transient else State.FAILED, f"{error.smtp_code} {error.smtp_error!r}")
+    except ValueError as error:  # an address Django cannot encode: refused before anything is transmitted
+        return _finish(email, State.FAILED, f"address: {error}")
+    except OSError as error:  # no answer after hand-over: the server may have the message
+        return _finish(email, State.UNCERTAIN, f"no answer: {error!r}")
+    finally:
+        _close_quietly(connection)
+    return _finish(email, State.SENT)
+
+
+def release_abandoned(now=None) -> int:
+    """Rows a dead worker left in sending: back to pending if never handed over, uncertain if they were."""
+    now = now or timezone.now()
+    stale = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - sending_lease())
+    released = stale.filter(handed_over_at__isnull=True).update(state=State.PENDING, next_attempt_at=now)
+    uncertain = stale.filter(handed_over_at__isnull=False).update(
+        state=State.UNCERTAIN, last_error="worker stopped after handing the message to the server"
+    )
+    return released + uncertain
+
+
+def send_due_emails(*, chunk: int = 200, limit: int = 5000) -> int:
+    """Send every message whose due time has passed, oldest first, in chunks; returns how many were sent.
+
+    A message a task is sending right now is skipped (the claim fails); a message that fails again gets a later due
+    time and so is not picked twice in one run. At most `limit` per run, so one run's memory and time are bounded.
+    """
+    release_abandoned()
+    sent = seen = 0
+    while seen < limit:
+        due = list(
+            OutboxEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:chunk]
+        )
+        if not due:
+            break
+        for email_id in due:
+            seen += 1
+            if deliver_email(email_id, due_only=True) == State.SENT:
+                sent += 1
+    return sent

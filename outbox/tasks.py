@@ -1,0 +1,17 @@
+"""Celery entry points of the outbox: each takes an id or nothing and calls one function of outbox.delivery."""
+
+from celery import shared_task
+
+from outbox import delivery
+
+
+@shared_task(ignore_result=True)
+def send_email(email_id: int) -> None:
+    """Send one outbox message (safe to run twice: the second finds it claimed or sent)."""
+    delivery.deliver_email(email_id)
+
+
+@shared_task(ignore_result=True)
+def send_due_emails() -> int:
+    """Periodic: send every outbox message still waiting (see delivery.send_due_emails)."""
+    return delivery.send_due_emails()

@@ -1,0 +1,196 @@
+"""Sending outbox messages against a real SMTP server on a local port: each answer, each failure, never twice."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from outbox import delivery, services
+from outbox.models import OutboxEmail
+from outbox.tests.smtp_server import SmtpServer, closed_port
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"full_name": "Ayşe Yılmaz", "reset_url": "https://portal.example/sifre/abc/", "email": "a@ornek.test"}
+
+
+def pending(**overrides) -> OutboxEmail:
+    """A message waiting in the outbox, due now (as the broker lost its task)."""
+    return OutboxEmail.objects.create(
+        **{
+            "to": ["ayse@ornek-belediye.test"],
+            "template": "password_reset",
+            "language": "tr",
+            "context": CONTEXT,
+            "next_attempt_at": timezone.now() - timedelta(seconds=1),
+            **overrides,
+        }
+    )
+
+
+def test_an_accepted_message_is_sent_once_with_its_message_id_and_keeps_no_tokens():
+    email = pending()
+    with SmtpServer("accept") as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "sent"
+        assert delivery.deliver_email(email.pk) is None  # a second run (a redelivered task) sends nothing
+
+    [received] = server.received
+    email.refresh_from_db()
+    assert received["Message-ID"] == delivery.message_id(email)
+    assert received["To"] == "ayse@ornek-belediye.test"
+    assert (email.state, email.attempts, email.context) == ("sent", 1, {})
+    assert email.handed_over_at is not None and email.sent_at is not None
+
+
+def test_an_unreachable_server_saw_nothing_so_the_message_is_retried_later_with_backoff():
+    email = pending()
+    unreachable = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "use_tls": False}}}
+    with override_settings(MAILERS=unreachable):
+        before = timezone.now()
+        assert delivery.deliver_email(email.pk) == "pending"
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.handed_over_at) == ("pending", 1, None)
+    assert "connect" in email.last_error
+    assert email.next_attempt_at >= before + timedelta(minutes=1)
+    # Not due yet: the sweep leaves it alone.
+    assert delivery.send_due_emails() == 0
+
+
+def test_a_busy_server_4xx_did_not_take_the_message_so_it_is_retried_and_then_sent():
+    email = pending()
+    with SmtpServer("busy") as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "pending"
+        email.refresh_from_db()
+        assert "451" in email.last_error
+        OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        server.behaviour = "accept"
+        assert delivery.send_due_emails() == 1
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("sent", 2)
+    # Both attempts carried the same Message-ID.
+    assert len({message["Message-ID"] for message in server.received}) == 1
+
+
+@pytest.mark.parametrize("behaviour", ["refuse", "refuse_recipients"])
+def test_a_permanent_refusal_5xx_fails_the_message_without_retrying(behaviour):
+    email = pending()
+    with SmtpServer(behaviour) as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "failed"
+        OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        assert delivery.send_due_emails() == 0
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("failed", 1)
+    assert "550" in email.last_error or "refused" in email.last_error
+
+
+def test_a_lost_answer_after_hand_over_is_uncertain_and_never_sent_again_by_itself():
+    email = pending()
+    with SmtpServer("vanish") as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "uncertain"
+        OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(hours=1))
+        assert delivery.send_due_emails() == 0
+        assert len(server.received) == 1  # the server did get it: a retry would have been a second copy
+
+        # Staff decide to send it again; it goes out with the same Message-ID.
+        server.behaviour = "accept"
+        services.resend_email(email, actor="yonetici@portal.test")
+        assert delivery.send_due_emails() == 1
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("sent", 2)
+    assert server.received[0]["Message-ID"] == server.received[1]["Message-ID"]
+
+
+def test_only_failed_or_uncertain_messages_can_be_sent_again():
+    email = pending(state="sent")
+    with pytest.raises(services.OutboxError):
+        services.resend_email(email, actor="yonetici@portal.test")
+
+
+def test_a_message_that_keeps_failing_stops_after_the_maximum_number_of_attempts(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    email = pending()
+    unreachable = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "use_tls": False}}}
+    with override_settings(MAILERS=unreachable):
+        for expected in ["pending", "pending", "failed"]:
+            OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+            assert delivery.deliver_email(email.pk, due_only=True) == expected
+
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == ("failed", 3)
+
+
+def test_a_template_that_cannot_render_fails_at_once():
+    email = pending(template="no_such_template")
+
+    assert delivery.deliver_email(email.pk) == "failed"
+    assert "no_such_template" in OutboxEmail.objects.get(pk=email.pk).last_error
+    assert mail.outbox == []
+
+
+def test_a_worker_that_died_mid_send_leaves_a_message_the_sweep_resolves_by_whether_it_was_handed_over():
+    long_ago = timezone.now() - timedelta(hours=1)
+    never_handed = pending(state="sending", attempts=1, claimed_at=long_ago)
+    handed = pending(state="sending", attempts=1, claimed_at=long_ago, handed_over_at=long_ago)
+    recent = pending(state="sending", attempts=1, claimed_at=timezone.now())
+
+    assert delivery.send_due_emails() == 1
+
+    states = dict(OutboxEmail.objects.values_list("pk", "state"))
+    assert states == {never_handed.pk: "sent", handed.pk: "uncertain", recent.pk: "sending"}
+    assert [message.to for message in mail.outbox] == [["ayse@ornek-belediye.test"]]
+
+
+def test_the_sweep_sends_in_chunks_with_a_constant_number_of_queries_per_message(django_assert_max_num_queries):
+    for _ in range(12):
+        pending()
+
+    # 2 to release abandoned rows, a select per chunk (3 and an empty one), per message claim, read, hand-over and
+    # finish: the same for any number of messages per chunk.
+    with django_assert_max_num_queries(2 + 4 + 12 * 4):
+        assert delivery.send_due_emails(chunk=5) == 12
+    assert len(mail.outbox) == 12
+
+
+def test_send_outbox_sends_what_is_due_and_says_what_is_left(capsys):
+    pending()
+    pending(state="uncertain")
+
+    call_command("send_outbox")
+
+    assert capsys.readouterr().out.strip() == "sent 1; still pending 0; failed or uncertain 1"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_and_sweeps_racing_for_one_message_send_it_exactly_once():
+    emails = [pending() for _ in range(5)]
+    for email in emails:
+        barrier = threading.Barrier(4)
+        results: list = []
+
+        def race(email_id=email.pk, barrier=barrier, results=results):
+            try:
+                barrier.wait()
+                results.append(delivery.deliver_email(email_id))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=race) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results, key=str) == [None, None, None, "sent"]
+
+    assert len(mail.outbox) == 5
+    assert set(OutboxEmail.objects.values_list("attempts", flat=True)) == {1}
