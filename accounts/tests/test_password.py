@@ -134,3 +134,28 @@ def test_a_password_change_with_a_wrong_old_password_or_a_weak_new_one_is_refuse
     assert "Eski parolanız yanlış girildi." in wrong_old.content.decode()
     assert "Bu parola çok kısa." in weak_new.content.decode()
     assert User.objects.get(pk=applicant.pk).check_password(PASSWORD)
+
+
+def test_reset_emails_are_limited_to_one_a_minute_per_account_with_the_same_answer_for_every_address(
+    client, applicant, mailoutbox, django_capture_on_commit_callbacks
+):
+    answers = []
+    for email in ["ayse@ornek-belediye.test", "AYSE@ornek-belediye.test", *["ayse@ornek-belediye.test"] * 3]:
+        answers.append(_request_reset(client, email, django_capture_on_commit_callbacks).headers["Location"])
+    unknown = _request_reset(client, "kimse@yok.test", django_capture_on_commit_callbacks).headers["Location"]
+
+    # Five requests, one e-mail; every answer, also for an address with no account, is the same page.
+    assert [message.to for message in mailoutbox] == [["ayse@ornek-belediye.test"]]
+    assert set(answers) == {unknown} == {"/hesap/parola/sifirla/gonderildi/"}
+
+
+def test_a_reset_email_can_be_asked_for_again_after_a_minute(
+    client, applicant, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    _request_reset(client, applicant.email, django_capture_on_commit_callbacks)
+    cache.delete(f"accounts:password-reset:{applicant.pk}")  # what a minute's expiry does
+    _request_reset(client, applicant.email, django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 2
