@@ -39,6 +39,7 @@ messages: $(BIN)/.installed
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py send_outbox
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
