@@ -14,14 +14,19 @@ PASSWORD = "Dogru-Parola-2026"
 
 
 def pytest_collection_modifyitems(config, items):
-    # Tests that depend on PostgreSQL or Redis behaviour skip, with the reason, where those are not configured.
+    # Tests that depend on PostgreSQL, Redis or S3 behaviour skip, with the reason, where those are not configured.
     on_postgres = connection.vendor == "postgresql"
     has_redis = bool(os.environ.get("REDIS_URL"))
+    has_s3 = bool(os.environ.get("AWS_S3_ENDPOINT_URL"))
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)"))
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI does)"))
+        if "s3" in item.keywords and not has_s3:
+            item.add_marker(
+                pytest.mark.skip(reason="needs an S3-compatible server: set AWS_S3_ENDPOINT_URL (CI starts moto)")
+            )
 
 
 def _user(email: str, *, role: str | None = None, is_staff: bool = False, **extra) -> User:

@@ -210,30 +210,53 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 
 # --- Files ----------------------------------------------------------------------------------------------------------
 
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
-if AWS_STORAGE_BUCKET_NAME:
-    # Private objects only: no public ACL, every URL signed and short-lived; the portal serves files through a view.
-    PRIVATE_STORAGE = {
+
+def s3_private_storage(bucket_name: str) -> dict:
+    """Applicants' files in an S3-compatible bucket (a function: the S3 tests run this very shape on a bucket)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "bucket_name": bucket_name,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
             "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
-            "default_acl": "private",
+            # No ACL on uploads: S3 objects are private unless granted otherwise, and a bucket with ACLs disabled
+            # (AWS's default since 2023) refuses every PUT that names one, even "private".
+            "default_acl": None,
+            # The portal serves files through a view that checks who is asking; no code hands out a URL. Should one
+            # ever be made, it is signed and lives five minutes.
             "querystring_auth": True,
             "querystring_expire": 300,
             "file_overwrite": False,
             "location": "private",
+            # A download spills to a temporary file beyond 2 MB (as uploads do) instead of filling worker memory.
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
-else:
+
+
+# Applicants' files are private: an S3-compatible bucket in production, or, for a single-host install, a folder named
+# on purpose. Never a silent fallback to the web host's disk, where a second host or a redeploy would lose them.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+PRIVATE_FILES_DIR = env_str("PRIVATE_FILES_DIR")
+if AWS_STORAGE_BUCKET_NAME and PRIVATE_FILES_DIR:
+    raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME or PRIVATE_FILES_DIR, not both: files go to one place.")
+if PRIVATE_FILES_DIR and not Path(PRIVATE_FILES_DIR).is_absolute():
+    raise ImproperlyConfigured(f"PRIVATE_FILES_DIR must be an absolute path, not {PRIVATE_FILES_DIR!r}.")
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = s3_private_storage(AWS_STORAGE_BUCKET_NAME)
+elif PRIVATE_FILES_DIR or EMBEDDED:
     PRIVATE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         # base_url None: these files have no public URL at all.
-        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+        "OPTIONS": {"location": PRIVATE_FILES_DIR or str(VAR_DIR / "private"), "base_url": None},
     }
+else:
+    raise ImproperlyConfigured(
+        "AWS_STORAGE_BUCKET_NAME is required when DATABASE_URL is set (applicants' files go to private S3-compatible "
+        "storage); for a single-host install, set PRIVATE_FILES_DIR to the folder that keeps them instead."
+    )
 
 STORAGES = {
     "default": PRIVATE_STORAGE,
@@ -249,7 +272,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 if EMBEDDED:
     STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = VAR_DIR / "private"
+MEDIA_ROOT = Path(PRIVATE_FILES_DIR) if PRIVATE_FILES_DIR else VAR_DIR / "private"
 
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

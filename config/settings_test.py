@@ -1,16 +1,21 @@
 """A few overrides for the test suite; everything else comes from the environment as in production."""
 
+import os
 import tempfile
 from pathlib import Path
 
-from config.settings import *  # noqa: F403
-from config.settings import STORAGES
+# Tests never touch the developer's var/ folder. The suite stores files here (see STORAGES below), so on PostgreSQL it
+# needs no storage variable of its own; the S3 tests (marker s3) bring their own bucket.
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="portal-test-files-"))
+if os.environ.get("DATABASE_URL") and not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    os.environ.setdefault("PRIVATE_FILES_DIR", str(_TEST_FILES))
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
 
 # Fast hashing: the suite creates many users; real hashers are Django's concern.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Tests never touch the developer's var/ folder.
-_TEST_FILES = Path(tempfile.mkdtemp(prefix="portal-test-files-"))
 PRIVATE_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(_TEST_FILES), "base_url": None},

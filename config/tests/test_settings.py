@@ -107,3 +107,82 @@ def test_the_csp_is_strict_with_nonces():
     assert settings.SECURE_CSP["default-src"] == [CSP.SELF]
     assert settings.SECURE_CSP["script-src"] == [CSP.SELF, CSP.NONCE]
     assert "'unsafe-inline'" not in json.dumps(settings.SECURE_CSP)
+
+
+# --- Files: a bucket, or a folder chosen on purpose; never a silent fallback to the web host's disk
+
+STORAGE_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+private = settings.STORAGES["private"]
+print(json.dumps({"backend": private["BACKEND"], "options": private["OPTIONS"]}))
+"""
+
+
+def load_storage(environ: dict[str, str]) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYENV_VERSION")}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": "/tmp/portal-settings-test"} | environ
+    result = subprocess.run(
+        [sys.executable, "-c", STORAGE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+WITHOUT_BUCKET = {k: v for k, v in PRODUCTION.items() if k != "AWS_STORAGE_BUCKET_NAME"}
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (WITHOUT_BUCKET, "AWS_STORAGE_BUCKET_NAME is required when DATABASE_URL is set"),
+        ({**WITHOUT_BUCKET, "PRIVATE_FILES_DIR": "var/private"}, "PRIVATE_FILES_DIR must be an absolute path"),
+        ({**PRODUCTION, "PRIVATE_FILES_DIR": "/srv/portal/private"}, "AWS_STORAGE_BUCKET_NAME or PRIVATE_FILES_DIR"),
+    ],
+)
+def test_production_without_a_bucket_or_a_chosen_folder_does_not_start(variables, message):
+    result = load_settings(variables)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_a_single_host_install_keeps_files_in_the_folder_it_names():
+    loaded = load_storage({**WITHOUT_BUCKET, "PRIVATE_FILES_DIR": "/srv/portal/private"})
+
+    assert loaded == {
+        "backend": "django.core.files.storage.FileSystemStorage",
+        "options": {"location": "/srv/portal/private", "base_url": None},
+    }
+
+
+def test_the_embedded_mode_keeps_files_under_var_without_any_variable():
+    loaded = load_storage({})
+
+    assert loaded["backend"] == "django.core.files.storage.FileSystemStorage"
+    assert loaded["options"]["location"] == "/tmp/portal-settings-test/private"
+
+
+def test_the_bucket_sets_no_acl_and_signs_any_url_for_five_minutes_at_most():
+    loaded = load_storage({**PRODUCTION, "AWS_S3_ENDPOINT_URL": "https://s3.internal", "AWS_S3_REGION_NAME": "tr-1"})
+
+    assert loaded["backend"] == "storages.backends.s3.S3Storage"
+    options = loaded["options"]
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "portal-private",
+        "https://s3.internal",
+        "tr-1",
+    )
+    # A named ACL, even "private", is refused by buckets with ACLs disabled; objects are private without one.
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    assert 0 < options["querystring_expire"] <= 300
+    assert options["file_overwrite"] is False
+    assert options["max_memory_size"] > 0  # a download spills to disk instead of filling worker memory
