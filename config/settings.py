@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +233,10 @@ def s3_private_storage(bucket_name: str) -> dict:
             "location": "private",
             # A download spills to a temporary file beyond 2 MB (as uploads do) instead of filling worker memory.
             "max_memory_size": 2 * 1024 * 1024,
+            # An unreachable store must fail a request in seconds, not hold a worker for botocore's 60 s default.
+            "client_config": BotoConfig(
+                connect_timeout=3, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
 

@@ -116,7 +116,13 @@ import json, django
 from django.conf import settings
 django.setup()
 private = settings.STORAGES["private"]
-print(json.dumps({"backend": private["BACKEND"], "options": private["OPTIONS"]}))
+options = dict(private["OPTIONS"])
+client = options.pop("client_config", None)
+if client is not None:
+    options["client_config"] = {
+        "connect_timeout": client.connect_timeout, "read_timeout": client.read_timeout, "retries": client.retries
+    }
+print(json.dumps({"backend": private["BACKEND"], "options": options}))
 """
 
 
@@ -186,3 +192,6 @@ def test_the_bucket_sets_no_acl_and_signs_any_url_for_five_minutes_at_most():
     assert 0 < options["querystring_expire"] <= 300
     assert options["file_overwrite"] is False
     assert options["max_memory_size"] > 0  # a download spills to disk instead of filling worker memory
+    # An unreachable store fails a request in seconds (botocore's defaults wait 60 s per try).
+    assert options["client_config"]["connect_timeout"] <= 5
+    assert options["client_config"]["retries"]["max_attempts"] <= 3
