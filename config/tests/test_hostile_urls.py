@@ -184,13 +184,6 @@ def world(applicant) -> World:
     return World(application, DocumentFile.objects.filter(document__application=application).first())
 
 
-@pytest.fixture
-def staff_without_permissions(db):
-    from conftest import _user
-
-    return _user("yetkisiz@portal.test", is_staff=True)
-
-
 @pytest.mark.parametrize("visitor", ["anonymous", "applicant", "reviewer", "superuser"])
 def test_no_url_answers_500_to_hostile_identifiers_or_query_strings(request, client, world, superuser, visitor):
     client.raise_request_exception = False  # a crash is an answer here: a 500 to count, not a test error
