@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -26,6 +25,7 @@ from onboarding.admin import (
     _perform,
     _refused,
     application_url,
+    object_or_404,
     post_action_urls,
     reference_in,
     turkish_search,
@@ -191,7 +191,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def _document(self, request, object_id, permission: str) -> Document:
         if not request.user.has_perm(permission):
             raise PermissionDenied
-        return get_object_or_404(Document.objects.select_related("application", "requirement"), pk=object_id)
+        return object_or_404(Document.objects.select_related("application", "requirement"), object_id)
 
     def approve_view(self, request, object_id):
         document = self._document(request, object_id, "documents.review_document")

@@ -4,23 +4,23 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -375,8 +375,62 @@ def _form_errors(form: forms.Form) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
+def pk_or_404(model, object_id: str):
+    """The primary key an admin URL's `object_id` spells for `model`; one that cannot be (a word for a number) is a
+    404 here instead of a ValueError, and a 500, in the query."""
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404 from None
+
+
+def object_or_404(queryset: QuerySet, object_id: str):
+    """The object an admin URL's `object_id` names; an id that cannot be one, or no such row, is a 404."""
+    return get_object_or_404(queryset, pk=pk_or_404(queryset.model, object_id))
+
+
+class HistoryWithoutRevertAdmin(SimpleHistoryAdmin):
+    """django-simple-history's field history, to read only: listed and each version shown, never written back.
+
+    simple-history 3.13 saves the chosen version over the object on any POST to the version page once the user may
+    *view* the history: it checks neither change permission nor SIMPLE_HISTORY_REVERT_DISABLED (which only hides the
+    button), and bypasses our services, so an application went back to a draft without an event row. Here that URL
+    answers GET and HEAD only, to everyone, superusers included, before login or CSRF are looked at; the view refuses
+    anything else again in case it is ever routed another way. Status changes happen in services, nowhere else.
+    """
+
+    def get_urls(self):
+        opts = self.model._meta
+        version_page = f"{opts.app_label}_{opts.model_name}_simple_history"
+        return [
+            re_path(url.pattern.regex.pattern, require_safe(url.callback), name=url.name)
+            if url.name == version_page
+            else url
+            for url in super().get_urls()
+        ]
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def has_change_history_permission(self, request, obj=None) -> bool:
+        return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk_or_404(self.model, object_id)  # the history of a deleted object stays readable: only the id is checked
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        version = object_or_404(history.all(), version_id)
+        if str(getattr(version, self.model._meta.pk.attname)) != unquote(object_id):
+            raise Http404
+        return super().history_form_view(request, object_id, version.pk, extra_context)
+
+
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(HistoryWithoutRevertAdmin):
     list_display = [
         "reference",
         "legal_name",
@@ -625,7 +679,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     def _reviewable(self, request, object_id) -> Application:
         if not request.user.has_perm("onboarding.review_application"):
             raise PermissionDenied
-        return get_object_or_404(Application, pk=object_id)
+        return object_or_404(Application.objects.all(), object_id)
 
     def request_changes_view(self, request, object_id):
         application = self._reviewable(request, object_id)

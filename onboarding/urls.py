@@ -1,5 +1,6 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <reference:…>)
 from onboarding import views
 
 app_name = "onboarding"
@@ -8,10 +9,10 @@ urlpatterns = [
     path("", views.application_start, name="application-start"),
     path("yeni/", views.application_new, name="application-new"),
     path("baslik-kontrol/", views.sender_id_check, name="sender-id-check"),
-    path("<str:reference>/", views.application_status, name="application-status"),
-    path("<str:reference>/yetki-yazisi.pdf", views.letter_pdf, name="application-letter"),
-    path("<str:reference>/kapak-sayfasi.pdf", views.cover_sheet_pdf, name="application-cover-sheet"),
-    path("<str:reference>/yeniden-gonder/", views.application_resubmit, name="application-resubmit"),
-    path("<str:reference>/kargo/", views.application_cargo, name="application-cargo"),
-    path("<str:reference>/<slug:slug>/", views.application_step, name="application-step"),
+    path("<reference:reference>/", views.application_status, name="application-status"),
+    path("<reference:reference>/yetki-yazisi.pdf", views.letter_pdf, name="application-letter"),
+    path("<reference:reference>/kapak-sayfasi.pdf", views.cover_sheet_pdf, name="application-cover-sheet"),
+    path("<reference:reference>/yeniden-gonder/", views.application_resubmit, name="application-resubmit"),
+    path("<reference:reference>/kargo/", views.application_cargo, name="application-cargo"),
+    path("<reference:reference>/<slug:slug>/", views.application_step, name="application-step"),
 ]
