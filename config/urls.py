@@ -1,12 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from onboarding import views as onboarding_views
-
-admin.site.site_header = _("Toplu SMS Başvuru Yönetimi")
-admin.site.site_title = _("Toplu SMS Başvuru Yönetimi")
-admin.site.index_title = _("Arka ofis")
 
 urlpatterns = [
     path("", onboarding_views.home, name="home"),

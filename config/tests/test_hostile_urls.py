@@ -228,3 +228,20 @@ def test_postgresql_refuses_nul_in_text_so_the_crawl_there_is_the_one_that_matte
     with pytest.raises(DataError), transaction.atomic():
         list(Application.objects.filter(reference="TS-\x00"))
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize("selected", ["abc", "1 OR 1=1", "\x00", "١"])
+def test_an_admin_action_posted_with_ids_that_are_not_numbers_answers_400_on_every_changelist(
+    client, superuser, selected
+):
+    client.force_login(superuser)
+    wrong = []
+    for model, model_admin in admin.site._registry.items():
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        response = client.post(url, {"action": "delete_selected", "_selected_action": ["1", selected]})
+        if response.status_code != 400:
+            wrong.append(f"{url}: {response.status_code}")
+        del model_admin
+
+    assert wrong == []
+    assert "Seçilen kayıtlar geçersiz" in response.content.decode()
