@@ -1,6 +1,9 @@
 """Every write with business meaning on applications: the wizard's steps, submission, and lifecycle moves.
 
 Views, the admin and tasks call these; none of them sets `status` or saves an application's answers directly.
+This module writes applications only and reads documents through their models; it never imports
+documents.services (nor that this). Steps that write both are in onboarding.workflow. Locks: the application first,
+then its documents by primary key.
 """
 
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.errors import ApplicationError
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -35,15 +39,6 @@ KVKK_NOTICE_VERSION = "2026-11-v1"
 EXPLICIT_CONSENT_VERSION = "2026-11-v1"
 
 STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
-
-
-class ApplicationError(Exception):
-    """A business rule refused the operation; the message is for the user."""
-
-    def __init__(self, message, *, missing: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.missing = missing or []
 
 
 # --- Reading ----------------------------------------------------------------------------------------------------
@@ -78,8 +73,7 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
     Three queries whatever the number of requirements or files.
     """
-    from documents.models import Document, DocumentFile
-    from documents.services import files_removable, upload_mode
+    from documents.models import Document, DocumentFile, files_removable, upload_mode
 
     if application.institution_type_id is None:
         return []
@@ -152,14 +146,14 @@ def _complete(application: Application, step: str) -> None:
 
 
 @transaction.atomic
-def choose_institution_type(application: Application, *, institution_type: InstitutionType) -> Application:
-    """Step 1. Changing the type drops the answers and draft files that belonged to the old type's checklist."""
-    from documents.services import discard_documents
+def set_institution_type(application: Application, *, institution_type: InstitutionType) -> Application:
+    """The application's half of step 1: changing the type drops the answers that belonged to the old type.
 
+    Called by onboarding.workflow.choose_institution_type, which also drops the old type's draft documents.
+    """
     locked = _lock_editable(application)
     if locked.institution_type_id != institution_type.id:
         if locked.institution_type_id is not None:
-            discard_documents(locked.documents.exclude(requirement__institution_type=institution_type))
             locked.condition_answers = {}
             locked.completed_steps = [s for s in locked.completed_steps if s != "details"]
         locked.institution_type = institution_type
