@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import EMAIL_TAKEN_MESSAGE
 from onboarding.identifiers import normalize_mobile, normalize_text
 
 
@@ -49,8 +50,6 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
     )
 
     def clean_email(self) -> str:
-        from accounts.services import EMAIL_TAKEN_MESSAGE
-
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")

@@ -35,9 +35,9 @@ def _lock(
 ) -> tuple[dict[int, Application], list[Document]]:
     """Lock the applications, then the documents, each by primary key; each document gets its locked application.
 
-    Must run inside a transaction. PostgreSQL locks the rows of an ordered SELECT … FOR UPDATE in that order (one
-    statement locking two tables, `of=("self", "application")`, takes them row by row as the join yields them, in
-    no order this code could promise, which is why there is no such statement any more).
+    Must run inside a transaction. PostgreSQL locks the rows of an ordered SELECT … FOR UPDATE in that order. One
+    statement over both tables is no way round it: FOR UPDATE OF takes each joined row's tables in the order the OF
+    list names them (checked: `of=("self", "application")` held the document while it waited for the application).
     """
     applications = {
         application.pk: application
