@@ -193,3 +193,17 @@ def test_marking_an_original_while_the_applicant_uploads_its_new_version_never_d
             assert (rejected.original_received_at is not None) == (outcomes[1] == "done")
 
     assert _errors(rounds) == []
+
+
+@pytest.mark.django_db
+def test_removing_a_file_a_second_tab_already_removed_changes_nothing(applicant):
+    application = complete_draft(applicant)
+    document = Document.objects.filter(application=application, is_live=True).order_by("pk").first()
+    [only_file] = document.files.all()
+    documents_before = Document.objects.filter(application=application).count()
+    document_services.remove_document_file(only_file, actor=applicant)
+
+    document_services.remove_document_file(only_file, actor=applicant)
+
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert Document.objects.filter(application=application).count() == documents_before - 1
