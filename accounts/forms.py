@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import EMAIL_TAKEN_MESSAGE, queue_password_reset_email
 from onboarding.identifiers import normalize_mobile, normalize_text
 
 
@@ -48,8 +49,6 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
     )
 
     def clean_email(self) -> str:
-        from accounts.services import EMAIL_TAKEN_MESSAGE
-
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
@@ -96,8 +95,6 @@ class PortalPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from accounts.services import queue_password_reset_email
-
         # Django's context holds the user object; the outbox gets only what the templates print.
         queue_password_reset_email(
             context["user"],

@@ -1,12 +1,14 @@
-"""The two hooks django-axes calls (see AXES_* in settings): the failure counter's key and the lockout page."""
+"""The two hooks django-axes calls (see AXES_* in settings): the failure counter's key and the lockout page.
 
-import unicodedata
+An interface like a view: it may use forms and services, and nothing below it imports it.
+"""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.forms import LoginForm
+from accounts.services import login_key
 
 
 def login_failure_key(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -16,10 +18,7 @@ def login_failure_key(request: HttpRequest, credentials: dict | None) -> str | N
         value = getattr(request, "POST", {}).get("username")
     if not value:
         return None
-    # An e-mail address is an identifier, not display text: folding it is how login matches it (iexact), so every
-    # spelling that reaches one account shares one counter. casefold() folds at least as much as the database does,
-    # so a variant can only ever count against more, never escape the limit.
-    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+    return login_key(str(value))
 
 
 def lockout_response(

@@ -1,5 +1,6 @@
 """Every write of the accounts app: registration, e-mail confirmation, and what follows a password reset."""
 
+import unicodedata
 from datetime import timedelta
 
 from axes.utils import reset as reset_login_failures
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.lockout import login_failure_key
 from accounts.models import User
 from outbox.rendering import email_language
 from outbox.services import queue_email
@@ -32,6 +32,14 @@ INVALID_LINK_MESSAGE = _(
     "Bu doğrulama bağlantısı geçersiz. Lütfen e-postadaki bağlantıyı eksiksiz açın ya da yeni bir bağlantı isteyin."
 )
 EXPIRED_LINK_MESSAGE = _("Bu doğrulama bağlantısının süresi dolmuş. Size yeni bir bağlantı gönderebiliriz.")
+
+
+def login_key(address: str) -> str:
+    """The address a login attempt counts against (django-axes' key, via accounts.lockout): as login matches it."""
+    # An e-mail address is an identifier, not display text: folding it is how login matches it (iexact), so every
+    # spelling that reaches one account shares one counter. casefold() folds at least as much as the database does,
+    # so a variant can only ever count against more, never escape the limit.
+    return unicodedata.normalize("NFKC", address).strip().casefold()
 
 
 class AccountError(Exception):
@@ -179,4 +187,4 @@ def record_password_reset(user: User) -> None:
     # The reset link reached this mailbox, which is what confirming the address proves.
     User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
     # The lockout page suggests a reset; a reset must then actually let the owner in.
-    reset_login_failures(username=login_failure_key(None, {"username": user.email}))
+    reset_login_failures(username=login_key(user.email))

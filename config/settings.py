@@ -170,6 +170,12 @@ if DATABASES["default"].get("ENGINE") not in ("django.db.backends.postgresql", "
     raise ImproperlyConfigured("DATABASE_URL is not a valid database URL: use postgres://user@host:port/name.")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if EMBEDDED else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that began by reading (the default, DEFERRED) and then writes
+    # while another holds the write lock fails at once with "database is locked" (two tabs submitting: a 500).
+    # IMMEDIATE takes the write lock at BEGIN, so writers queue for up to `timeout` seconds and then see each
+    # other's work. The rollback journal stays (no WAL): the embedded database remains one file to copy.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, Celery ----------------------------------------------------------------------------------------

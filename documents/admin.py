@@ -1,7 +1,7 @@
 """The reviewers' document screens: pending documents, decisions posted from the application page, the catalogue of
 rejection reasons and the read-only event trails.
 
-Decisions go through documents.services; nothing here sets a status. A document is decided on its application's
+Decisions go through onboarding.workflow; nothing here sets a status. A document is decided on its application's
 page (onboarding.admin), whose buttons post to the views below.
 """
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents import services
 from documents.models import Document, DocumentEvent, RejectionReason
+from onboarding import workflow
 from onboarding.admin import (
     DefaultChoiceFilter,
     EstimatedCountPaginator,
@@ -160,7 +161,7 @@ class DocumentAdmin(admin.ModelAdmin):
             # batch, not silently drop out of it.
             queryset = Document.objects.filter(pk__in=request.POST.getlist(ACTION_CHECKBOX_NAME))
         pks = list(queryset.values_list("pk", flat=True))
-        failures = services.approve_documents_together(pks, actor=request.user)
+        failures = workflow.approve_documents_together(pks, actor=request.user)
         if failures:
             messages.error(
                 request,
@@ -198,7 +199,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return _perform(
             request,
             document.application,
-            lambda: services.approve_document(document, actor=request.user),
+            lambda: workflow.approve_document(document, actor=request.user),
             _("“%(label)s” onaylandı.") % {"label": document.requirement.label},
             anchor=f"belge-{document.requirement_id}",
         )
@@ -212,7 +213,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return _perform(
             request,
             document.application,
-            lambda: services.reject_document(
+            lambda: workflow.reject_document(
                 document, actor=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
             ),
             _("“%(label)s” reddedildi.") % {"label": document.requirement.label},
@@ -223,7 +224,7 @@ class DocumentAdmin(admin.ModelAdmin):
         document = self._document(request, object_id, "onboarding.review_application")
         anchor = f"belge-{document.requirement_id}"
         try:
-            services.mark_original_received(document, actor=request.user)
+            workflow.mark_original_received(document, actor=request.user)
         except (services.DocumentError, ApplicationError) as error:
             return _refused(request, document.application, str(error.message), anchor)
         messages.success(

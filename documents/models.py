@@ -117,6 +117,36 @@ class Document(models.Model):
         return " — ".join(part for part in parts if part)
 
 
+# Which files an applicant may change in which state: pure rules, read by the checklist (onboarding) and enforced by
+# the upload services (documents), so they live below both.
+
+
+def upload_mode(application: Application, live: Document | None) -> str | None:
+    """How new files for a checklist item would be taken now: "create", "append", "supersede", or None (closed)."""
+    if application.status == Application.Status.DRAFT:
+        return "append" if live else "create"
+    if application.status != Application.Status.CHANGES_REQUESTED:
+        return None
+    if live is None:
+        return "create"
+    if live.status == Document.Status.REJECTED:
+        return "supersede"
+    if live.status == Document.Status.UPLOADED and live.version > 1:
+        return "append"
+    return None
+
+
+def files_removable(application: Application, document: Document) -> bool:
+    """Before submission any file; after a change request only those of a new version not yet reviewed."""
+    if application.status == Application.Status.DRAFT:
+        return True
+    return (
+        application.status == Application.Status.CHANGES_REQUESTED
+        and document.status == Document.Status.UPLOADED
+        and document.version > 1
+    )
+
+
 class DocumentEvent(models.Model):
     """One decision on a document, or its original arriving: who, when, from which state to which, why."""
 

@@ -1,7 +1,12 @@
-"""Every write on uploaded documents: adding and removing files, discarding a draft's documents.
+"""Every write on uploaded documents: adding and removing files, discarding a draft's documents, and recording a
+reviewer's decision or an original's arrival on one document.
 
 Files are checked by their bytes (documents.filecheck) before anything is written; a failure at any point leaves
 neither a row nor a stored file behind.
+
+Lock order, as everywhere: the application first, then its documents by primary key. This module writes documents
+only; a step that must also move the application (a decision, the last original) is composed in
+onboarding.workflow, which takes the locks in that order. It never imports onboarding.services, nor that this.
 """
 
 import logging
@@ -16,9 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.filecheck import check_upload, safe_display_name
-from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent, DocumentFile
+from documents.models import (
+    DOCUMENT_TRANSITIONS,
+    Document,
+    DocumentEvent,
+    DocumentFile,
+    files_removable,
+    upload_mode,
+)
+from onboarding.errors import ApplicationError
 from onboarding.models import Application, Requirement
-from onboarding.services import ApplicationError
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -43,21 +55,6 @@ def _delete_stored_later(names: list[str]) -> None:
                 logger.warning("could not delete stored file %s", name)
 
     transaction.on_commit(delete)
-
-
-def upload_mode(application: Application, live: Document | None) -> str | None:
-    """How new files for a checklist item would be taken now: "create", "append", "supersede", or None (closed)."""
-    if application.status == Application.Status.DRAFT:
-        return "append" if live else "create"
-    if application.status != Application.Status.CHANGES_REQUESTED:
-        return None
-    if live is None:
-        return "create"
-    if live.status == Document.Status.REJECTED:
-        return "supersede"
-    if live.status == Document.Status.UPLOADED and live.version > 1:
-        return "append"
-    return None
 
 
 def _can_upload(application: Application, requirement: Requirement) -> Document:
@@ -85,24 +82,14 @@ def _can_upload(application: Application, requirement: Requirement) -> Document:
     raise ApplicationError(_("Başvuru gönderildi; belgeler artık değiştirilemez."))
 
 
-def files_removable(application: Application, document: Document) -> bool:
-    """Before submission any file; after a change request only those of a new version not yet reviewed."""
-    if application.status == Application.Status.DRAFT:
-        return True
-    return (
-        application.status == Application.Status.CHANGES_REQUESTED
-        and document.status == Document.Status.UPLOADED
-        and document.version > 1
-    )
-
-
 def add_document_file(
     application: Application, requirement: Requirement, *, uploaded: "UploadedFile", actor: "User"
 ) -> DocumentFile:
     """Check an upload by its bytes and attach it to the requirement's live document (created on first file).
 
-    The bytes are checked before the transaction opens, so a slow check holds no lock. Raises FileRejected for a
-    bad file and ApplicationError when the application no longer takes uploads.
+    The bytes are checked before the transaction opens, so a slow check holds no lock; then the application is
+    locked, then the document (the one order). Raises FileRejected for a bad file and ApplicationError when the
+    application no longer takes uploads.
     """
     checked = check_upload(
         uploaded, max_bytes=settings.PORTAL_UPLOAD_MAX_BYTES, max_pixels=settings.PORTAL_UPLOAD_MAX_PIXELS
@@ -144,9 +131,19 @@ def add_document_file(
 
 @transaction.atomic
 def remove_document_file(document_file: DocumentFile, *, actor: "User") -> None:
-    """Remove a file before submission; a document left with no files goes too."""
-    document = Document.objects.select_for_update().get(pk=document_file.document_id)
-    application = Application.objects.select_for_update().get(pk=document.application_id)
+    """Remove a file before submission; a document left with no files goes too.
+
+    Locks the application, then the document (the one order). A file already removed (a second tab) is left alone.
+    """
+    application_id = (
+        Document.objects.filter(pk=document_file.document_id).values_list("application_id", flat=True).first()
+    )
+    if application_id is None:
+        return
+    application = Application.objects.select_for_update().get(pk=application_id)
+    document = Document.objects.select_for_update().filter(pk=document_file.document_id).first()
+    if document is None or not DocumentFile.objects.filter(pk=document_file.pk).exists():
+        return
     if not files_removable(application, document):
         raise ApplicationError(_("Bu dosya artık kaldırılamaz."))
     name = document_file.file.name
@@ -163,7 +160,10 @@ def remove_document_file(document_file: DocumentFile, *, actor: "User") -> None:
 
 
 def discard_documents(documents: QuerySet[Document]) -> int:
-    """Delete draft documents and, after commit, their stored files (used when the institution type changes)."""
+    """Delete draft documents and, after commit, their stored files (onboarding.workflow.choose_institution_type).
+
+    The caller holds the lock on their application.
+    """
     names = list(DocumentFile.objects.filter(document__in=documents).values_list("file", flat=True))
     count, _deleted = documents.delete()
     _delete_stored_later(names)
@@ -184,72 +184,51 @@ class DocumentError(Exception):
 REVIEWABLE = {Application.Status.SUBMITTED, Application.Status.IN_REVIEW}
 
 
-@transaction.atomic
-def decide_document(
+def record_decision(
     document: Document,
     *,
+    application: Application,
     to: str,
     actor: "User",
     reason: "RejectionReason | None" = None,
     note: str = "",
 ) -> Document:
-    """Approve or reject one live document, under a row lock; the first of two simultaneous decisions wins.
+    """Approve or reject one live document: check the rules, write the event, save the decision.
 
-    A rejection needs a reason from the catalogue or a note. The application moves from submitted to in review on
-    its first decision.
+    The caller holds the locks on the application and then the document, read under them (onboarding.workflow's
+    decide_document, which also moves the application into review): of two simultaneous decisions the second finds
+    the first's and is refused. A rejection needs a reason from the catalogue or a note.
     """
-    from onboarding.services import move_application
-
-    locked = (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("application", "requirement")
-        .get(pk=document.pk)
-    )
-    application = Application.objects.select_for_update().get(pk=locked.application_id)
     if application.status not in REVIEWABLE:
         raise DocumentError(
             _("Başvuru “%(status)s” durumunda; belgeler şimdi karara bağlanamaz.")
             % {"status": application.get_status_display()}
         )
-    if not locked.is_live:
+    if not document.is_live:
         raise DocumentError(_("Bu belgenin yerine yeni bir sürüm yüklendi; kararı yeni sürüm için verin."))
-    if to not in DOCUMENT_TRANSITIONS[locked.status]:
+    if to not in DOCUMENT_TRANSITIONS[document.status]:
         raise DocumentError(
             _("“%(label)s” için az önce başka bir karar verildi (%(status)s); sayfayı yenileyin.")
-            % {"label": locked.requirement.label, "status": locked.get_status_display()}
+            % {"label": document.requirement.label, "status": document.get_status_display()}
         )
     note = note.strip()
     if to == Document.Status.REJECTED and reason is None and not note:
         raise DocumentError(_("Reddetmek için bir gerekçe seçin veya açıklama yazın."))
-    if application.status == Application.Status.SUBMITTED:
-        move_application(application, to=Application.Status.IN_REVIEW, actor=actor)
 
     DocumentEvent.objects.create(
-        document=locked,
+        document=document,
         actor=actor,
-        from_status=locked.status,
+        from_status=document.status,
         to_status=to,
         reason=" — ".join(part for part in [str(reason or ""), note] if part),
     )
-    locked.status = to
-    locked.decided_at = timezone.now()
-    locked.decided_by = actor
-    locked.rejection_reason = reason if to == Document.Status.REJECTED else None
-    locked.rejection_note = note if to == Document.Status.REJECTED else ""
-    locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason", "rejection_note"])
-    return locked
-
-
-def approve_document(document: Document, *, actor: "User") -> Document:
-    """Approve a live document (see decide_document)."""
-    return decide_document(document, to=Document.Status.APPROVED, actor=actor)
-
-
-def reject_document(
-    document: Document, *, actor: "User", reason: "RejectionReason | None" = None, note: str = ""
-) -> Document:
-    """Reject a live document with a reason the applicant will read (see decide_document)."""
-    return decide_document(document, to=Document.Status.REJECTED, actor=actor, reason=reason, note=note)
+    document.status = to
+    document.decided_at = timezone.now()
+    document.decided_by = actor
+    document.rejection_reason = reason if to == Document.Status.REJECTED else None
+    document.rejection_note = note if to == Document.Status.REJECTED else ""
+    document.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason", "rejection_note"])
+    return document
 
 
 ORIGINALS_OPEN = {
@@ -260,77 +239,26 @@ ORIGINALS_OPEN = {
 }
 
 
-@transaction.atomic
-def mark_original_received(document: Document, *, actor: "User") -> Document:
-    """Record that a document's signed original arrived by cargo; the last required one approves the application.
+def record_original_received(document: Document, *, application: Application, actor: "User") -> Document:
+    """Record that a document's signed original arrived by cargo.
 
+    The caller holds the locks on the application and then the document (onboarding.workflow's
+    mark_original_received, which then approves the application when the last required original is in).
     Idempotent: marking an original twice changes nothing and writes no second event.
     """
-    from onboarding.services import approve_if_originals_complete
-
-    locked = (
-        Document.objects.select_for_update(of=("self", "application"))
-        .select_related("application")
-        .get(pk=document.pk)
-    )
-    if locked.application.status not in ORIGINALS_OPEN:
+    if application.status not in ORIGINALS_OPEN:
         raise DocumentError(_("Bu başvuru için asıl evrak artık işaretlenemez."))
-    if not locked.is_live:
+    if not document.is_live:
         raise DocumentError(_("Bu belgenin yerine yeni bir sürüm var; aslını yeni sürüme işaretleyin."))
-    if locked.original_received_at is None:
-        locked.original_received_at = timezone.now()
-        locked.original_received_by = actor
-        locked.save(update_fields=["original_received_at", "original_received_by"])
+    if document.original_received_at is None:
+        document.original_received_at = timezone.now()
+        document.original_received_by = actor
+        document.save(update_fields=["original_received_at", "original_received_by"])
         DocumentEvent.objects.create(
-            document=locked,
+            document=document,
             actor=actor,
-            from_status=locked.status,
-            to_status=locked.status,
+            from_status=document.status,
+            to_status=document.status,
             reason=str(_("Aslı kargoyla ulaştı.")),
         )
-    approve_if_originals_complete(locked.application, actor=actor)
-    return locked
-
-
-def _describe(document: Document) -> str:
-    return f"{document.application.reference} · {document.requirement.label} (v{document.version})"
-
-
-def _not_approvable(document: Document) -> str | None:
-    """Why a document cannot be approved now, in the reviewer's words, or None (decide_document checks again)."""
-    if not document.is_live:
-        return _("yerine yeni bir sürüm yüklendi")
-    if document.status != Document.Status.UPLOADED:
-        return _("zaten karara bağlandı (%(status)s)") % {"status": document.get_status_display()}
-    if document.application.status not in REVIEWABLE:
-        return _("başvuru “%(status)s” durumunda") % {"status": document.application.get_status_display()}
-    return None
-
-
-def approve_documents_together(pks: list[int], *, actor: "User") -> list[tuple[str, str]]:
-    """Approve all these documents or none: returns (document, reason) for each that cannot be, and then rolls back.
-
-    Every row is locked first, in one order, so a reviewer deciding one of them meanwhile waits for this (or it for
-    them) instead of the two locking document-then-application into a deadlock.
-    """
-    failures: list[tuple[str, str]] = []
-    with transaction.atomic():
-        documents = list(
-            Document.objects.select_for_update(of=("self",))
-            .filter(pk__in=pks)
-            .select_related("application", "requirement")
-            .order_by("pk")
-        )
-        for document in documents:
-            reason = _not_approvable(document)
-            if reason is None:
-                try:
-                    approve_document(document, actor=actor)
-                except (DocumentError, ApplicationError) as error:
-                    reason = error.message
-                document.application.refresh_from_db(fields=["status"])
-            if reason is not None:
-                failures.append((_describe(document), str(reason)))
-        if failures:
-            transaction.set_rollback(True)
-    return failures
+    return document

@@ -1,6 +1,9 @@
 """Every write with business meaning on applications: the wizard's steps, submission, and lifecycle moves.
 
 Views, the admin and tasks call these; none of them sets `status` or saves an application's answers directly.
+This module writes applications only and reads documents through their models; it never imports
+documents.services (nor that this). Steps that write both are in onboarding.workflow. Locks: the application first,
+then its documents by primary key.
 """
 
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.errors import ApplicationError
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -24,6 +28,7 @@ from onboarding.models import (
     Requirement,
     SenderId,
 )
+from outbox.services import queue_email
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,15 +40,6 @@ KVKK_NOTICE_VERSION = "2026-11-v1"
 EXPLICIT_CONSENT_VERSION = "2026-11-v1"
 
 STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
-
-
-class ApplicationError(Exception):
-    """A business rule refused the operation; the message is for the user."""
-
-    def __init__(self, message, *, missing: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.missing = missing or []
 
 
 # --- Reading ----------------------------------------------------------------------------------------------------
@@ -78,8 +74,7 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
     Three queries whatever the number of requirements or files.
     """
-    from documents.models import Document, DocumentFile
-    from documents.services import files_removable, upload_mode
+    from documents.models import Document, DocumentFile, files_removable, upload_mode
 
     if application.institution_type_id is None:
         return []
@@ -152,14 +147,14 @@ def _complete(application: Application, step: str) -> None:
 
 
 @transaction.atomic
-def choose_institution_type(application: Application, *, institution_type: InstitutionType) -> Application:
-    """Step 1. Changing the type drops the answers and draft files that belonged to the old type's checklist."""
-    from documents.services import discard_documents
+def set_institution_type(application: Application, *, institution_type: InstitutionType) -> Application:
+    """The application's half of step 1: changing the type drops the answers that belonged to the old type.
 
+    Called by onboarding.workflow.choose_institution_type, which also drops the old type's draft documents.
+    """
     locked = _lock_editable(application)
     if locked.institution_type_id != institution_type.id:
         if locked.institution_type_id is not None:
-            discard_documents(locked.documents.exclude(requirement__institution_type=institution_type))
             locked.condition_answers = {}
             locked.completed_steps = [s for s in locked.completed_steps if s != "details"]
         locked.institution_type = institution_type
@@ -289,8 +284,6 @@ def submit_application(
     Idempotent under double clicks and two tabs: the row lock serialises them, and the second finds the
     application already submitted and gets an ApplicationError saying so.
     """
-    from outbox.services import queue_email
-
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.DRAFT:
         raise ApplicationError(_("Bu başvuru zaten gönderildi."))
@@ -312,17 +305,7 @@ def submit_application(
     locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
     _complete(locked, "review")
     locked.save(update_fields=["completed_steps"])
-    queue_email(
-        to=[locked.applicant.email],
-        template="application_submitted",
-        context={
-            "full_name": locked.applicant.full_name,
-            "reference": locked.reference,
-            "legal_name": locked.legal_name,
-            "status_url": settings.SITE_URL + reverse("onboarding:application-status", args=[locked.reference]),
-            "cargo_address": settings.PORTAL_CARGO_ADDRESS,
-        },
-    )
+    _notify_applicant(locked, "application_submitted")
     return locked
 
 
@@ -334,8 +317,7 @@ def _status_url(application: Application) -> str:
 
 
 def _notify_applicant(application: Application, template: str, **context) -> None:
-    from outbox.services import queue_email
-
+    """Queue one of the lifecycle's e-mails to the applicant, in the outbox of the current transaction."""
     queue_email(
         to=[application.applicant.email],
         template=template,
@@ -347,6 +329,7 @@ def _notify_applicant(application: Application, template: str, **context) -> Non
             "cargo_address": settings.PORTAL_CARGO_ADDRESS,
             **context,
         },
+        about=application,
     )
 
 
@@ -486,7 +469,6 @@ def notify_reviewers_of_submissions() -> int:
     """
     from accounts.models import User
     from accounts.roles import REVIEWERS
-    from outbox.services import queue_email
 
     with transaction.atomic():
         pending = list(

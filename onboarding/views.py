@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from billing import pricing
 from billing.models import BillingType, CreditPackage, TariffTier
-from onboarding import forms, identifiers, services
+from onboarding import forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
 
 
@@ -166,7 +166,7 @@ def _step_type(request, application, context):
     if request.method == "POST":
         form = forms.InstitutionTypeForm(request.POST)
         if form.is_valid():
-            application = services.choose_institution_type(
+            application = workflow.choose_institution_type(
                 application, institution_type=form.cleaned_data["institution_type"]
             )
             return _next(application, "type")

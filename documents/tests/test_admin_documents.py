@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from documents import services as document_services
 from documents.models import Document, DocumentEvent, RejectionReason
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import Application, ApplicationEvent, DocumentKind
 from onboarding.tests.helpers import DETAILS, complete_draft, submitted
 
@@ -41,7 +40,7 @@ def as_reviewer(client, reviewer):
 def test_the_list_shows_pending_documents_of_applications_under_review_by_default(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
     documents = live_documents(application)
-    document_services.approve_document(documents[0], actor=reviewer)
+    workflow.approve_document(documents[0], actor=reviewer)
     complete_draft(applicant)  # a draft's documents are nobody's work yet
 
     response = as_reviewer.get(DOCUMENTS)
@@ -54,8 +53,8 @@ def test_the_list_shows_pending_documents_of_applications_under_review_by_defaul
 
 def test_the_status_and_document_kind_filters(as_reviewer, applicant, reviewer):
     documents = live_documents(submitted(applicant))
-    document_services.approve_document(documents[0], actor=reviewer)
-    document_services.reject_document(documents[1], actor=reviewer, note="Okunmuyor.")
+    workflow.approve_document(documents[0], actor=reviewer)
+    workflow.reject_document(documents[1], actor=reviewer, note="Okunmuyor.")
     kind = documents[2].requirement.document_kind
 
     assert listed(as_reviewer.get(DOCUMENTS, {"status__exact": "approved"})) == [documents[0].pk]
@@ -103,7 +102,7 @@ def test_bulk_approval_approves_every_selected_document_when_all_are_valid(as_re
 def test_bulk_approval_approves_none_when_one_selected_document_is_not_approvable(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
     documents = live_documents(application)
-    document_services.reject_document(documents[0], actor=reviewer, note="Mühür yok.")
+    workflow.reject_document(documents[0], actor=reviewer, note="Mühür yok.")
     other = submitted(applicant)
     events_before = DocumentEvent.objects.count()
 
@@ -123,9 +122,9 @@ def test_bulk_approval_approves_none_when_one_selected_document_is_not_approvabl
 def test_bulk_approval_names_documents_of_applications_no_longer_under_review(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
     documents = live_documents(application)
-    document_services.reject_document(documents[0], actor=reviewer, note="Eksik.")
+    workflow.reject_document(documents[0], actor=reviewer, note="Eksik.")
     for document in documents[1:]:
-        document_services.approve_document(document, actor=reviewer)
+        workflow.approve_document(document, actor=reviewer)
     services.request_changes(application, actor=reviewer)
     draft_document = live_documents(complete_draft(applicant))[0]
 

@@ -7,6 +7,7 @@ from django.db import connection
 
 from documents import services as document_services
 from documents.models import Document, DocumentEvent
+from onboarding import workflow
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
 
@@ -42,8 +43,8 @@ def test_two_reviewers_deciding_one_document_at_once_make_one_decision(applicant
 
     outcomes = _race(
         [
-            lambda: document_services.approve_document(Document.objects.get(pk=document.pk), actor=reviewer),
-            lambda: document_services.reject_document(
+            lambda: workflow.approve_document(Document.objects.get(pk=document.pk), actor=reviewer),
+            lambda: workflow.reject_document(
                 Document.objects.get(pk=document.pk), actor=superuser, note="Mühür yok."
             ),
         ]
@@ -70,8 +71,8 @@ def test_two_reviewers_deciding_two_documents_at_once_both_succeed(applicant, re
 
     outcomes = _race(
         [
-            lambda: document_services.approve_document(first, actor=reviewer),
-            lambda: document_services.approve_document(second, actor=superuser),
+            lambda: workflow.approve_document(first, actor=reviewer),
+            lambda: workflow.approve_document(second, actor=superuser),
         ]
     )
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from documents import services as document_services
 from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent, RejectionReason
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import pdf_upload, submitted
 
@@ -28,9 +28,9 @@ def decide_all(application: Application, reviewer, *, reject: int = 0) -> list[D
     documents = [document for document in live_documents(application) if document.status == "uploaded"]
     for index, document in enumerate(documents):
         if index < reject:
-            document_services.reject_document(document, actor=reviewer, reason=reason, note=f"Sayfa {index + 1}")
+            workflow.reject_document(document, actor=reviewer, reason=reason, note=f"Sayfa {index + 1}")
         else:
-            document_services.approve_document(document, actor=reviewer)
+            workflow.approve_document(document, actor=reviewer)
     return documents
 
 
@@ -55,14 +55,14 @@ def test_a_decision_follows_the_document_table(applicant, reviewer, from_status,
     Document.objects.filter(pk=document.pk).update(status=from_status)
 
     if to_status in DOCUMENT_TRANSITIONS[from_status]:
-        decided = document_services.decide_document(document, to=to_status, actor=reviewer, note="Gerekçe")
+        decided = workflow.decide_document(document, to=to_status, actor=reviewer, note="Gerekçe")
         assert decided.status == to_status
         assert list(DocumentEvent.objects.filter(document=document).values_list("from_status", "to_status")) == [
             (from_status, to_status)
         ]
     else:
         with pytest.raises(document_services.DocumentError):
-            document_services.decide_document(document, to=to_status, actor=reviewer, note="Gerekçe")
+            workflow.decide_document(document, to=to_status, actor=reviewer, note="Gerekçe")
         assert Document.objects.get(pk=document.pk).status == from_status
         assert not DocumentEvent.objects.filter(document=document).exists()
         assert status_of(application) == "submitted"
@@ -73,12 +73,12 @@ def test_a_rejection_needs_a_reason_or_a_note(applicant, reviewer):
     reason = RejectionReason.objects.get(text="İmza eksik")
 
     with pytest.raises(document_services.DocumentError, match="gerekçe seçin veya açıklama yazın"):
-        document_services.reject_document(first, actor=reviewer, note="   ")
+        workflow.reject_document(first, actor=reviewer, note="   ")
     assert Document.objects.get(pk=first.pk).status == "uploaded"
     assert not DocumentEvent.objects.filter(document=first).exists()
 
-    document_services.reject_document(second, actor=reviewer, reason=reason)
-    document_services.reject_document(third, actor=reviewer, note="Sayfa 2 eksik.")
+    workflow.reject_document(second, actor=reviewer, reason=reason)
+    workflow.reject_document(third, actor=reviewer, note="Sayfa 2 eksik.")
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, second.rejection_text) == ("rejected", "İmza eksik")
@@ -94,7 +94,7 @@ def test_decisions_are_refused_unless_the_application_is_submitted_or_in_review(
     Application.objects.filter(pk=application.pk).update(status=status)
 
     with pytest.raises(document_services.DocumentError, match="durumunda; belgeler şimdi karara bağlanamaz"):
-        document_services.approve_document(document, actor=reviewer)
+        workflow.approve_document(document, actor=reviewer)
 
     assert Document.objects.get(pk=document.pk).status == "uploaded"
     assert not DocumentEvent.objects.filter(document=document).exists()
@@ -105,8 +105,8 @@ def test_the_first_decision_moves_the_application_into_review_once(applicant, re
     application = submitted(applicant)
     first, second = live_documents(application)[:2]
 
-    document_services.approve_document(first, actor=reviewer)
-    document_services.reject_document(second, actor=reviewer, note="Okunmuyor.")
+    workflow.approve_document(first, actor=reviewer)
+    workflow.reject_document(second, actor=reviewer, note="Okunmuyor.")
 
     assert status_of(application) == "in_review"
     assert list(
@@ -122,7 +122,7 @@ def test_a_superseded_version_cannot_be_decided(applicant, reviewer):
     services.resubmit_application(application, actor=applicant)
 
     with pytest.raises(document_services.DocumentError, match="yeni bir sürüm yüklendi"):
-        document_services.approve_document(old, actor=reviewer)
+        workflow.approve_document(old, actor=reviewer)
 
 
 # --- Request changes, approve documents -----------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def test_a_superseded_version_cannot_be_decided(applicant, reviewer):
 
 def test_request_changes_needs_every_document_decided(applicant, reviewer):
     application = submitted(applicant)
-    document_services.reject_document(live_documents(application)[0], actor=reviewer, note="Eksik.")
+    workflow.reject_document(live_documents(application)[0], actor=reviewer, note="Eksik.")
 
     with pytest.raises(services.ApplicationError, match="Önce her belgeye karar verin"):
         services.request_changes(application, actor=reviewer)
@@ -186,7 +186,7 @@ def test_approve_documents_moves_to_awaiting_originals_and_mails(
 def test_approve_documents_is_refused_while_one_is_rejected_or_undecided(applicant, reviewer):
     application = submitted(applicant)
     documents = live_documents(application)
-    document_services.reject_document(documents[0], actor=reviewer, note="Eksik.")
+    workflow.reject_document(documents[0], actor=reviewer, note="Eksik.")
 
     with pytest.raises(services.ApplicationError, match=documents[0].requirement.label):
         services.approve_documents(application, actor=reviewer)
@@ -203,10 +203,10 @@ def test_the_last_required_original_approves_the_application(applicant, reviewer
     documents = live_documents(application)
 
     for document in documents[:-1]:
-        document_services.mark_original_received(document, actor=reviewer)
+        workflow.mark_original_received(document, actor=reviewer)
     assert status_of(application) == "awaiting_originals"
     with django_capture_on_commit_callbacks(execute=True):
-        document_services.mark_original_received(documents[-1], actor=reviewer)
+        workflow.mark_original_received(documents[-1], actor=reviewer)
 
     assert status_of(application) == "approved"
     event = ApplicationEvent.objects.get(application=application, to_status="approved")
@@ -217,9 +217,9 @@ def test_the_last_required_original_approves_the_application(applicant, reviewer
 def test_marking_an_original_twice_changes_nothing_the_second_time(applicant, reviewer):
     document = live_documents(submitted(applicant))[0]
 
-    document_services.mark_original_received(document, actor=reviewer)
+    workflow.mark_original_received(document, actor=reviewer)
     first = Document.objects.get(pk=document.pk).original_received_at
-    document_services.mark_original_received(document, actor=reviewer)
+    workflow.mark_original_received(document, actor=reviewer)
 
     assert Document.objects.get(pk=document.pk).original_received_at == first
     assert DocumentEvent.objects.filter(document=document, reason="Aslı kargoyla ulaştı.").count() == 1
@@ -228,7 +228,7 @@ def test_marking_an_original_twice_changes_nothing_the_second_time(applicant, re
 def test_originals_that_arrived_early_approve_as_soon_as_the_documents_are(applicant, reviewer):
     application = submitted(applicant)
     for document in live_documents(application):
-        document_services.mark_original_received(document, actor=reviewer)
+        workflow.mark_original_received(document, actor=reviewer)
     decide_all(application, reviewer)
 
     services.approve_documents(application, actor=reviewer)
@@ -248,7 +248,7 @@ def test_originals_cannot_be_marked_once_the_application_is_closed(applicant, re
     services.reject_application(application, actor=reviewer, reason="Yetkisiz kurum.")
 
     with pytest.raises(document_services.DocumentError, match="asıl evrak artık işaretlenemez"):
-        document_services.mark_original_received(live_documents(application)[1], actor=reviewer)
+        workflow.mark_original_received(live_documents(application)[1], actor=reviewer)
 
 
 # --- One live document per requirement; the second round -----------------------------------------------------------
@@ -296,7 +296,7 @@ def test_reuploading_a_rejected_item_makes_version_2_and_keeps_version_1_with_it
     assert len(mail.outbox) == 1
 
     # The second round: only the new version waits, and deciding it starts the review again.
-    document_services.approve_document(versions[1], actor=reviewer)
+    workflow.approve_document(versions[1], actor=reviewer)
     assert status_of(application) == "in_review"
     services.approve_documents(application, actor=reviewer)
     assert status_of(application) == "awaiting_originals"

@@ -16,9 +16,8 @@ from botocore.exceptions import ClientError
 from django.core.files.storage import storages
 
 from config.settings import s3_private_storage
-from documents import services as document_services
 from documents.models import Document, DocumentFile
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import Requirement
 from onboarding.tests.helpers import draft_with_answers, pdf_upload, submitted
 
@@ -157,9 +156,9 @@ def test_a_re_upload_after_changes_requested_keeps_the_rejected_versions_object(
     application = submitted(applicant)
     live = list(Document.objects.filter(application=application, is_live=True).select_related("requirement"))
     rejected, approved = live[0], live[1:]
-    document_services.reject_document(rejected, actor=reviewer, note="Mühür eksik.")
+    workflow.reject_document(rejected, actor=reviewer, note="Mühür eksik.")
     for document in approved:
-        document_services.approve_document(document, actor=reviewer)
+        workflow.approve_document(document, actor=reviewer)
     services.request_changes(application, actor=reviewer)
     old_file = rejected.files.get()
     old_key = object_key(bucket, old_file)

@@ -7,7 +7,7 @@ from pypdf import PdfWriter
 
 from billing.models import BillingType, CreditPackage
 from documents.services import add_document_file
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import Application, InstitutionType
 
 DETAILS = {
@@ -41,7 +41,7 @@ def pdf_upload(name: str = "belge.pdf", pages: int = 1) -> SimpleUploadedFile:
 def draft_with_answers(applicant, *, type_code: str = "municipality", answers: dict | None = None) -> Application:
     """A draft with every step before the documents done."""
     application = services.start_application(applicant)
-    application = services.choose_institution_type(
+    application = workflow.choose_institution_type(
         application, institution_type=InstitutionType.objects.get(code=type_code)
     )
     application = services.save_institution_details(

@@ -16,7 +16,7 @@ from accounts.models import User
 from billing.models import BillingType
 from documents import services as document_services
 from documents.models import Document, DocumentEvent, RejectionReason
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import Application, ApplicationEvent, InstitutionType
 from onboarding.tests.helpers import DETAILS, complete_draft, pdf_upload, submitted
 
@@ -46,9 +46,9 @@ def decide_all(application: Application, reviewer, *, reject: int = 0) -> list[D
     reason = RejectionReason.objects.filter(is_active=True).first()
     for index, document in enumerate(documents):
         if index < reject:
-            document_services.reject_document(document, actor=reviewer, reason=reason, note="Kaşe okunmuyor.")
+            workflow.reject_document(document, actor=reviewer, reason=reason, note="Kaşe okunmuyor.")
         else:
-            document_services.approve_document(document, actor=reviewer)
+            workflow.approve_document(document, actor=reviewer)
     return documents
 
 
@@ -87,7 +87,7 @@ def test_the_queue_shows_the_counts_at_a_glance(as_reviewer, applicant, reviewer
     submitted(applicant)
     submitted(applicant)
     reviewing = submitted(applicant)
-    document_services.approve_document(live_documents(reviewing)[0], actor=reviewer)
+    workflow.approve_document(live_documents(reviewing)[0], actor=reviewer)
 
     response = as_reviewer.get(QUEUE)
 
@@ -99,8 +99,8 @@ def test_the_queue_shows_the_counts_at_a_glance(as_reviewer, applicant, reviewer
 def test_the_queue_columns_show_pending_documents_originals_and_cargo(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
     required = len(live_documents(application))
-    document_services.approve_document(live_documents(application)[0], actor=reviewer)
-    document_services.mark_original_received(live_documents(application)[0], actor=reviewer)
+    workflow.approve_document(live_documents(application)[0], actor=reviewer)
+    workflow.mark_original_received(live_documents(application)[0], actor=reviewer)
     services.record_cargo(application, company="Yurtiçi Kargo", tracking_number="YK123456789")
 
     response = as_reviewer.get(QUEUE)
@@ -116,7 +116,7 @@ def test_the_queue_columns_show_pending_documents_originals_and_cargo(as_reviewe
 def test_the_status_filter_shows_one_status_or_everything_including_drafts(as_reviewer, applicant, reviewer):
     waiting = submitted(applicant)
     reviewing = submitted(applicant)
-    document_services.approve_document(live_documents(reviewing)[0], actor=reviewer)
+    workflow.approve_document(live_documents(reviewing)[0], actor=reviewer)
     draft = services.start_application(applicant)
 
     assert references_on(as_reviewer.get(QUEUE, {"status__exact": "in_review"})) == [reviewing.reference]
@@ -155,12 +155,12 @@ def test_the_institution_type_billing_type_and_province_filters_narrow_the_queue
 def test_the_originals_filter_tells_all_some_and_none_apart(as_reviewer, applicant, reviewer):
     none = submitted(applicant)
     some = submitted(applicant)
-    document_services.mark_original_received(live_documents(some)[0], actor=reviewer)
+    workflow.mark_original_received(live_documents(some)[0], actor=reviewer)
     every = awaiting_originals(applicant, reviewer)
     for document in live_documents(every)[:-1]:
-        document_services.mark_original_received(document, actor=reviewer)
+        workflow.mark_original_received(document, actor=reviewer)
     # The last original approves the application, which leaves the work queue: look at every status.
-    document_services.mark_original_received(live_documents(every)[-1], actor=reviewer)
+    workflow.mark_original_received(live_documents(every)[-1], actor=reviewer)
 
     def filtered(value: str) -> list[str]:
         return references_on(as_reviewer.get(QUEUE, {"asil": value, "status__exact": "tumu"}))
@@ -339,7 +339,7 @@ def test_the_application_page_takes_a_constant_number_of_queries(as_reviewer, ap
     services.resubmit_application(busy, actor=other_applicant)
     decide_all(busy, reviewer)
     for document in live_documents(busy):
-        document_services.mark_original_received(document, actor=reviewer)
+        workflow.mark_original_received(document, actor=reviewer)
     with CaptureQueriesContext(connection) as many:
         response = as_reviewer.get(page(busy))
 
@@ -480,7 +480,7 @@ def test_rejecting_without_reason_or_note_is_refused_with_a_message(as_reviewer,
 def test_deciding_an_already_decided_document_says_so(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
     document = live_documents(application)[0]
-    document_services.approve_document(document, actor=reviewer)
+    workflow.approve_document(document, actor=reviewer)
 
     response = as_reviewer.post(
         reverse("admin:documents_document_reject", args=[document.pk]), {"note": "x"}, follow=True
@@ -525,7 +525,7 @@ def test_request_changes_sends_one_mail_listing_every_rejected_item(
 
 def test_request_changes_before_every_document_is_decided_is_refused(as_reviewer, applicant, reviewer):
     application = submitted(applicant)
-    document_services.reject_document(live_documents(application)[0], actor=reviewer, note="Eksik sayfa.")
+    workflow.reject_document(live_documents(application)[0], actor=reviewer, note="Eksik sayfa.")
 
     response = as_reviewer.post(
         reverse("admin:onboarding_application_request_changes", args=[application.pk]), follow=True

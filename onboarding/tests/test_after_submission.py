@@ -9,10 +9,10 @@ from django.core import mail
 from pypdf import PdfReader
 
 from documents.models import Document, DocumentFile, RejectionReason
-from documents.services import approve_document, reject_document
 from onboarding import services
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import pdf_upload, submitted
+from onboarding.workflow import approve_document, reject_document
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 
 from documents import services as document_services
 from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent
-from onboarding import services
+from onboarding import services, workflow
 from onboarding.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
 
@@ -152,13 +152,13 @@ def test_a_document_decision_follows_the_designed_lifecycle(applicant, reviewer,
     document = document_in_status(applicant, from_status)
 
     if (from_status, to_status) in DOCUMENT_LIFECYCLE:
-        document_services.decide_document(document, to=to_status, actor=reviewer, note="Tablo denemesi")
+        workflow.decide_document(document, to=to_status, actor=reviewer, note="Tablo denemesi")
         assert Document.objects.get(pk=document.pk).status == to_status
         assert list(DocumentEvent.objects.filter(document=document).values_list("from_status", "to_status")) == [
             (from_status, to_status)
         ]
     else:
         with pytest.raises(document_services.DocumentError):
-            document_services.decide_document(document, to=to_status, actor=reviewer, note="Tablo denemesi")
+            workflow.decide_document(document, to=to_status, actor=reviewer, note="Tablo denemesi")
         assert Document.objects.get(pk=document.pk).status == from_status
         assert not DocumentEvent.objects.filter(document=document).exists()
