@@ -13,6 +13,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -43,6 +44,22 @@ logger = logging.getLogger(__name__)
 MAX_FILES_PER_DOCUMENT = 10
 
 
+# What a file store raises when it cannot be reached or refuses: the disk's OSError, S3's botocore errors.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+STORAGE_UNAVAILABLE_MESSAGE = _(
+    "Dosyanız şu anda kaydedilemedi: belge deposuna ulaşılamıyor. Başvurunuzdaki bilgiler yerinde; lütfen birkaç "
+    "dakika sonra dosyayı yeniden yükleyin."
+)
+
+
+def _delete_stored_later_or_now(storage, name: str) -> None:
+    """Remove a file stored by a failed upload; if the store is down too, the leftover is logged, not raised."""
+    try:
+        storage.delete(name)
+    except STORAGE_ERRORS:
+        logger.warning("could not delete stored file %s of a failed upload", name, exc_info=True)
+
+
 def _delete_stored_later(names: list[str]) -> None:
     """Remove stored files once the transaction that forgot them has committed (never before: it may roll back)."""
     storage = DocumentFile._meta.get_field("file").storage
@@ -51,8 +68,8 @@ def _delete_stored_later(names: list[str]) -> None:
         for name in names:
             try:
                 storage.delete(name)
-            except OSError:  # a leftover file is harmless; a failed request is not
-                logger.warning("could not delete stored file %s", name)
+            except STORAGE_ERRORS:  # a leftover file is harmless; a failed request is not
+                logger.warning("could not delete stored file %s", name, exc_info=True)
 
     transaction.on_commit(delete)
 
@@ -115,15 +132,19 @@ def add_document_file(
                 sha256=checked.sha256,
                 uploaded_by=actor,
             )
-            with open(checked.path, "rb") as handle:
-                record.file.save("upload", File(handle), save=False)
+            try:
+                with open(checked.path, "rb") as handle:
+                    record.file.save("upload", File(handle), save=False)
+            except STORAGE_ERRORS as error:
+                logger.error("file store unavailable, upload refused: %r", error)
+                raise ApplicationError(STORAGE_UNAVAILABLE_MESSAGE) from error
             stored_name = record.file.name
             record.save()
             Application.objects.filter(pk=locked.pk).update(updated_at=record.uploaded_at)
             return record
     except BaseException:
         if stored_name:
-            record.file.storage.delete(stored_name)
+            _delete_stored_later_or_now(record.file.storage, stored_name)
         raise
     finally:
         os.unlink(checked.path)
