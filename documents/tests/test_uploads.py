@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from documents.models import Document, DocumentFile
 from onboarding.models import Requirement
@@ -113,7 +114,7 @@ BAD_FILES = {
     "truncated jpeg": ("eksik.jpg", jpeg_bytes()[:200], "image/jpeg", "Görüntü dosyası bozuk"),
     "truncated pdf": ("eksik.pdf", pdf_upload().read()[:300], "application/pdf", "PDF dosyası bozuk"),
     "encrypted pdf": ("sifreli.pdf", encrypted_pdf(), "application/pdf", "Şifreli PDF"),
-    "pixel bomb": ("bomba.png", pixel_bomb(), "image/png", "piksel"),
+    "pixel bomb": ("bomba.png", pixel_bomb(), "image/png", "en fazla 120 megapiksel"),
     "svg": (
         "logo.svg",
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
@@ -197,6 +198,131 @@ def test_the_owner_downloads_a_file_with_safe_headers(client, applicant, draft, 
     assert "karar.pdf" in response.headers["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     response.close()
+
+
+SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+
+
+def fetch(client, user, stored, query: str = ""):
+    client.force_login(user)
+    response = client.get(f"/belgeler/dosya/{stored.pk}/{query}")
+    response.close()
+    assert response.status_code == 200
+    return response.headers
+
+
+@pytest.mark.parametrize("query", ["", "?indir=1", "?indir=0"])
+def test_an_applicant_always_gets_a_sandboxed_attachment_never_an_inline_page(
+    client, applicant, draft, requirement, query
+):
+    client.force_login(applicant)
+    client.post(url(draft, requirement), {"files": [upload("tabela.png", png_bytes())]})
+    stored = DocumentFile.objects.get()
+
+    headers = fetch(client, applicant, stored, query)
+
+    assert headers["Content-Disposition"].startswith("attachment;")
+    assert headers["Content-Security-Policy"] == f"{SANDBOX}; frame-ancestors 'none'"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_reviewer_previews_inline_in_a_sandbox_framed_only_by_our_pages(client, applicant, reviewer):
+    application = submitted(applicant)
+    stored = DocumentFile.objects.filter(document__application=application).first()
+
+    headers = fetch(client, reviewer, stored)
+
+    assert headers["Content-Disposition"].startswith("inline;")
+    assert headers["Content-Security-Policy"] == f"{SANDBOX}; frame-ancestors 'self'"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_reviewer_who_asks_to_download_gets_a_sandboxed_attachment(client, applicant, reviewer):
+    application = submitted(applicant)
+    stored = DocumentFile.objects.filter(document__application=application).first()
+
+    headers = fetch(client, reviewer, stored, "?indir=1")
+
+    assert headers["Content-Disposition"].startswith("attachment;")
+    assert headers["Content-Security-Policy"] == f"{SANDBOX}; frame-ancestors 'none'"
+    assert headers["Cache-Control"] == "private, no-store"
+
+
+def script_pdf() -> bytes:
+    """What the attack used: a PDF that runs JavaScript when it is opened."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def word_pdf() -> bytes:
+    """What Word writes: an /OpenAction that only opens the first page fitted to the window."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer.root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_that_runs_javascript_is_refused_with_advice_and_nothing_is_stored(
+    client, applicant, draft, requirement
+):
+    client.force_login(applicant)
+    files_before = stored_files()
+
+    response = client.post(
+        url(draft, requirement),
+        {"files": [upload("karar.pdf", script_pdf(), "application/pdf")]},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error.startswith("karar.pdf: Bu PDF çalıştırılabilir içerik")
+    assert "“PDF olarak yazdır”" in error and "yeniden tarayıp yükleyin" in error
+    assert not DocumentFile.objects.exists()
+    assert stored_files() == files_before
+
+
+def test_a_pdf_whose_open_action_only_shows_the_first_page_is_accepted(client, applicant, draft, requirement):
+    client.force_login(applicant)
+
+    response = client.post(
+        url(draft, requirement),
+        {"files": [upload("word.pdf", word_pdf(), "application/pdf")]},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+
+    assert response.json()["added"] == 1
+    assert DocumentFile.objects.get().original_name == "word.pdf"
+
+
+def test_a_50_megapixel_phone_photo_is_stored_at_archival_size(client, applicant, draft, requirement):
+    photo = io.BytesIO()
+    Image.new("RGB", (8160, 6120), (230, 225, 215)).save(photo, "JPEG", quality=90)
+    client.force_login(applicant)
+
+    response = client.post(
+        url(draft, requirement),
+        {"files": [upload("IMG_20261203.jpg", photo.getvalue(), "image/jpeg")]},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+
+    assert response.json()["added"] == 1
+    stored = DocumentFile.objects.get()
+    assert (stored.content_type, stored.pages) == ("image/jpeg", 1)
+    with stored.file.open("rb") as handle, Image.open(handle) as img:
+        assert img.size == (4000, 3000)
 
 
 def test_removing_a_file_deletes_the_row_and_the_stored_bytes(
