@@ -1,6 +1,7 @@
 """Uploading, serving and removing documents through the views, with real good and bad files."""
 
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -12,9 +13,12 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
+from conftest import PASSWORD
 from documents.models import Document, DocumentFile
+from documents.services import add_document_file
 from onboarding.models import Requirement
-from onboarding.tests.helpers import draft_with_answers, pdf_upload, submitted
+from onboarding.services import checklist, submit_application
+from onboarding.tests.helpers import draft_with_answers, pdf_upload, submitted, upload_required
 
 
 def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
@@ -389,3 +393,71 @@ def test_a_requirement_of_another_type_is_404(client, applicant, draft):
     response = client.post(url(draft, other_type_requirement), {"files": [pdf_upload()]})
 
     assert response.status_code == 404
+
+
+@pytest.fixture
+def chromium():
+    from onboarding.tests.test_browser_journey import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _close_connections_opened_under_playwright,
+    )
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        _close_connections_opened_under_playwright()
+
+
+def share_of(png: bytes, colour: tuple[int, int, int]) -> float:
+    """How much of a screenshot is (nearly) the given colour."""
+    img = Image.open(io.BytesIO(png)).convert("RGB").resize((100, 100))
+    close = [all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True)) for pixel in img.get_flattened_data()]
+    return sum(close) / len(close)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_reviewer_sees_a_sandboxed_pdf_and_image_rendered_in_the_review_page(
+    live_server, chromium, applicant, reviewer, settings
+):
+    """The sandbox must not cost the reviewer the preview: Chromium's PDF viewer renders the framed PDF under it."""
+    settings.SITE_URL = live_server.url
+    red_pdf, blue_png = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (595, 842), (220, 0, 0)).save(red_pdf, "PDF")
+    Image.new("RGB", (400, 300), (0, 0, 220)).save(blue_png, "PNG")
+    application = draft_with_answers(applicant)
+    first, second = [item.requirement for item in checklist(application) if item.is_required][:2]
+    add_document_file(application, first, uploaded=upload("kirmizi.pdf", red_pdf.getvalue()), actor=applicant)
+    add_document_file(application, second, uploaded=upload("mavi.png", blue_png.getvalue()), actor=applicant)
+    application = upload_required(application, applicant)
+    submit_application(application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True)
+
+    page = chromium.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", reviewer.email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("input[type=submit]").press("Enter")
+    page.goto(live_server.url + f"/admin/onboarding/application/{application.pk}/change/")
+
+    frame = page.locator("iframe[title$='kirmizi.pdf']")
+    frame.scroll_into_view_if_needed()
+    image = page.locator("img[alt$='mavi.png']")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth === 400", arg=image.element_handle())
+    assert share_of(image.screenshot(), (0, 0, 220)) > 0.9
+    frame.scroll_into_view_if_needed()
+    for _ in range(20):  # the PDF viewer draws the page a moment after the frame loads
+        if share_of(frame.screenshot(), (220, 0, 0)) > 0.2:
+            break
+        page.wait_for_timeout(250)
+    assert share_of(frame.screenshot(), (220, 0, 0)) > 0.2
+    assert errors == []
