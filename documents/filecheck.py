@@ -33,6 +33,9 @@ Process-wide state of the libraries, and how it is handled:
   ``DecompressionBombWarning`` (above 89.5 MP, below the phone photos we accept)
   is silenced while we open an image; its ``DecompressionBombError`` (above
   twice that) still applies, so ``max_pixels`` above ~178 MP has no effect.
+* glibc's mmap threshold is pinned at 4 MiB when this module is imported (see
+  ``_large_allocations_straight_from_the_os``), so that freed image memory goes
+  back to the OS instead of staying in each thread's malloc arena.
 * pypdf logs warnings about damaged files through the ``pypdf`` logger; while a
   PDF is checked that logger's level is raised to ERROR (reference-counted
   under a lock) and restored afterwards.
@@ -686,8 +689,6 @@ def _load(img: Image.Image) -> None:
     with _strict_pillow():
         try:
             img.load()  # verify() lets truncated JPEGs through; a full decode does not
-        except _BOMB_ERRORS:
-            raise FileRejected(DAMAGED_IMAGE) from None
         except Exception:
             raise FileRejected(DAMAGED_IMAGE) from None
 
@@ -751,7 +752,7 @@ def _reencode_image(path: str, kind: _Kind, max_pixels: int) -> tuple[str, int, 
             cost = _plan_decode(img, kind, max_pixels)
         except FileRejected:
             raise
-        except Exception:
+        except Exception:  # draft() on a malformed JPEG header
             raise FileRejected(DAMAGED_IMAGE) from None
         with _decode_slot(cost):
             _load(img)
