@@ -1,8 +1,14 @@
-"""Benchmark: how much a 50 MB upload grows the web worker's memory.
+"""Benchmark: how much an upload grows the web worker's memory, for the largest PDF and the worst accepted images.
 
-Starts gunicorn (one sync worker) on the embedded settings in a scratch folder, logs in as a fresh applicant, streams
-a 50 MB PDF to the upload view with http.client in 64 KB chunks, and reports the worker's peak RSS (VmHWM) before
-and after. The upload is a real PDF padded to size, so it passes the checks and is stored.
+Starts gunicorn (one gthread worker, four threads) on the embedded settings in a scratch folder, logs in as a fresh
+applicant and streams uploads to the upload view with http.client in 64 KB chunks. Before each measurement the
+worker's peak RSS is reset (``echo 5 > /proc/PID/clear_refs``, Linux), so each line is the peak that upload alone
+added to the worker's resident memory:
+
+1. a 50 MB PDF (a real one-page PDF padded with a 50 MB content stream, so it passes the checks and is stored);
+2. the worst accepted PNG: 6320 × 6320 RGB, a 40 KB file that decodes to 152 MiB (at the decode budget);
+3. a 108-megapixel phone photo (12000 × 9000 JPEG, decoded at half size);
+4. four of the worst images at once (three PNGs and the photo), which the per-process slot serialises.
 
     .venv/bin/python benchmarks/upload_memory.py [--megabytes 50]
 """
@@ -13,10 +19,13 @@ import io
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,20 +33,63 @@ PORT = 8765
 
 
 def big_pdf(megabytes: int) -> bytes:
-    """A valid one-page PDF carrying an attachment of random bytes, so it is `megabytes` big and incompressible."""
+    """A valid one-page PDF whose content stream is `megabytes` of random bytes (an attachment would be refused)."""
     from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_attachment("dolgu.bin", os.urandom(megabytes * 1024 * 1024))
+    page = writer.add_blank_page(width=595, height=842)
+    stream = DecodedStreamObject()
+    stream.set_data(os.urandom(megabytes * 1024 * 1024))
+    page[NameObject("/Contents")] = writer._add_object(stream)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def vm_hwm_kb(pid: int) -> int:
+def worst_png() -> bytes:
+    """6320 × 6320 RGB in one colour, written row by row: about 130 KB on disk, 152 MiB once Pillow decodes it."""
+    width = height = 6320
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\xf0" * (width * 3)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def phone_photo() -> bytes:
+    """A 12000 × 9000 JPEG, as a 108-megapixel phone saves it (made here, in the benchmark's process)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    img = Image.new("RGB", (12000, 9000), (210, 200, 185))
+    img.paste((20, 20, 20), (0, 0, 6000, 2250))
+    img.save(out, "JPEG", quality=90)
+    img.close()
+    return out.getvalue()
+
+
+def vm_kb(pid: int, field: str) -> int:
     text = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1))
+    return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1))
+
+
+def measure(pid: int, label: str, uploads: list) -> None:
+    """Reset the worker's peak RSS, run the uploads (at once when several), print how far the peak rose."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    before = vm_kb(pid, "VmRSS")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(uploads)) as pool:
+        statuses = list(pool.map(lambda job: job(), uploads))
+    elapsed = time.perf_counter() - started
+    grew = (vm_kb(pid, "VmHWM") - before) / 1024
+    print(
+        f"{label}: HTTP {statuses} in {elapsed:.2f} s; worker peak RSS +{grew:.0f} MB (from {before / 1024:.0f} MB)"
+    )
 
 
 def worker_pid(master: int) -> int:
@@ -77,7 +129,22 @@ def main() -> None:
     reference, requirement = out[-2], out[-1]
 
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi", "-w", "1", "-b", f"127.0.0.1:{PORT}", "--timeout", "120"],
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "1",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "120",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -87,19 +154,42 @@ def main() -> None:
         time.sleep(3)
         pid = worker_pid(server.pid)
         cookie = login(reference)
-        # Warm the worker up with a small upload so imports and caches are not counted.
-        upload(cookie, reference, requirement, big_pdf(1))
-        before = vm_hwm_kb(pid)
-        started = time.perf_counter()
-        status = upload(cookie, reference, requirement, big_pdf(args.megabytes))
-        elapsed = time.perf_counter() - started
-        after = vm_hwm_kb(pid)
-        print(f"upload of {args.megabytes} MB: HTTP {status} in {elapsed:.2f} s")
-        grew = (after - before) / 1024
-        print(f"worker peak RSS before {before / 1024:.1f} MB, after {after / 1024:.1f} MB, grew {grew:.1f} MB")
+
+        def send(name: str, content: bytes):
+            return lambda: upload(cookie, reference, requirement, content, name)
+
+        # Warm the worker up with small uploads so imports and caches are not counted.
+        send("kucuk.pdf", big_pdf(1))()
+        send("kucuk.png", small_png())()
+        send("kucuk.jpg", small_jpeg())()
+        measure(pid, f"PDF of {args.megabytes} MB", [send("buyuk.pdf", big_pdf(args.megabytes))])
+        png, photo = worst_png(), phone_photo()
+        measure(pid, f"PNG 6320 x 6320 ({len(png) // 1024} KB)", [send("tarama.png", png)])
+        measure(pid, f"JPEG 12000 x 9000 ({len(photo) / 1e6:.1f} MB)", [send("foto.jpg", photo)])
+        measure(
+            pid,
+            "three such PNGs and the photo at once",
+            [send(f"t{i}.png", png) for i in range(3)] + [send("f.jpg", photo)],
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def small_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def small_jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, "JPEG")
+    return out.getvalue()
 
 
 def login(reference: str) -> str:
@@ -122,12 +212,12 @@ def login(reference: str) -> str:
     return f"csrftoken={csrf_cookie}; sessionid={session}", csrf_cookie
 
 
-def upload(cookie, reference: str, requirement: str, content: bytes) -> int:
+def upload(cookie, reference: str, requirement: str, content: bytes, name: str = "buyuk.pdf") -> int:
     cookies, csrf = cookie
     boundary = "----portalbench"
     head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="buyuk.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)

@@ -290,7 +290,9 @@ MEDIA_ROOT = Path(PRIVATE_FILES_DIR) if PRIVATE_FILES_DIR else VAR_DIR / "privat
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
-PORTAL_UPLOAD_MAX_PIXELS = env_int("PORTAL_UPLOAD_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+# Phone cameras save up to 108 MP (12000 × 9000); JPEGs are decoded reduced, PNGs within a memory budget (see
+# documents/filecheck.py). Pillow refuses anything above ~178 MP whatever this says.
+PORTAL_UPLOAD_MAX_PIXELS = env_int("PORTAL_UPLOAD_MAX_MEGAPIXELS", 120, minimum=1) * 1_000_000
 
 # --- E-mail (Django 6.1 MAILERS; the old EMAIL_* settings must not be mixed in) ----------------------------------
 

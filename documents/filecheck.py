@@ -2,9 +2,18 @@
 
 Nothing here trusts the file name or the content type the browser sent: the
 type is sniffed from the first bytes (PDF, JPEG and PNG only), images are fully
-decoded and re-encoded without metadata (which also drops EXIF/GPS and any bytes
-appended after the image, e.g. a PNG+HTML polyglot), PDFs are parsed with pypdf
-and stored as their original bytes.
+decoded within a fixed memory budget and re-encoded without metadata at an
+archival size (which also drops EXIF/GPS and any bytes appended after the image,
+e.g. a PNG+HTML polyglot), PDFs are parsed with pypdf, refused when they carry
+active content (JavaScript, launch/submit/import actions, embedded files, XFA,
+rich media, automatic actions other than "go to a page") and otherwise stored
+as their original bytes.
+
+Images: a JPEG is decoded at 1/2, 1/4 or 1/8 scale when it is larger than the
+archival size (``ARCHIVE_LONG_SIDE``); a PNG cannot be, so its pixels times
+Pillow's bytes per pixel must fit ``DECODE_BUDGET_BYTES``; a decode above
+``LARGE_DECODE_BYTES`` waits for one of ``LARGE_DECODES_AT_ONCE`` slots per
+process (and is refused as busy after ``LARGE_DECODE_WAIT_SECONDS``).
 
 ``check_upload`` streams the upload in chunks into a temporary file, so memory
 stays bounded whatever the upload's size. On success the caller owns
@@ -19,9 +28,14 @@ Process-wide state of the libraries, and how it is handled:
   afterwards, under a module lock (so concurrent checks in one process decode
   one at a time). Another thread decoding images in that window is merely
   stricter than it asked for.
-* ``PIL.Image.MAX_IMAGE_PIXELS`` is never changed. ``max_pixels`` is checked on
-  the header before decoding; Pillow's own limit still applies on top, so the
-  effective limit is the smaller of the two.
+* ``PIL.Image.MAX_IMAGE_PIXELS`` is never changed. ``max_pixels`` and the decode
+  budget are checked on the header before decoding. Pillow's
+  ``DecompressionBombWarning`` (above 89.5 MP, below the phone photos we accept)
+  is silenced while we open an image; its ``DecompressionBombError`` (above
+  twice that) still applies, so ``max_pixels`` above ~178 MP has no effect.
+* glibc's mmap threshold is pinned at 4 MiB when this module is imported (see
+  ``_large_allocations_straight_from_the_os``), so that freed image memory goes
+  back to the OS instead of staying in each thread's malloc arena.
 * pypdf logs warnings about damaged files through the ``pypdf`` logger; while a
   PDF is checked that logger's level is raised to ERROR (reference-counted
   under a lock) and restored afterwards.
@@ -30,6 +44,7 @@ Process-wide state of the libraries, and how it is handled:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import logging
 import os
@@ -48,8 +63,9 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.utils import formats
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps
+from PIL import ExifTags, Image, ImageFile
 from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -80,16 +96,32 @@ DAMAGED_IMAGE = "damaged_image"
 ENCRYPTED_PDF = "encrypted_pdf"
 DAMAGED_PDF = "damaged_pdf"
 TOO_MANY_PAGES = "too_many_pages"
+ACTIVE_PDF = "active_pdf"
+UNINSPECTABLE_PDF = "uninspectable_pdf"
+BUSY = "busy"
 
 MESSAGES = {
     EMPTY: _("Dosya boş."),
     TOO_LARGE: _("Dosya çok büyük; en fazla %(mb)s MB yükleyebilirsiniz."),
     UNSUPPORTED_TYPE: _("Yalnızca PDF, JPEG veya PNG dosyaları kabul edilir."),
-    PIXEL_BOMB: _("Görüntü çok büyük (piksel sayısı sınırı aşıldı)."),
+    PIXEL_BOMB: _(
+        "Görüntü çok büyük: en fazla %(megapixels)s megapiksel kabul edilir. Fotoğrafı daha düşük çözünürlükte "
+        "çekin ya da belgeyi tarayıp PDF olarak yükleyin."
+    ),
+    BUSY: _("Sunucu şu anda başka büyük görüntüleri işliyor; lütfen bir dakika sonra yeniden yükleyin."),
     DAMAGED_IMAGE: _("Görüntü dosyası bozuk veya eksik."),
     ENCRYPTED_PDF: _("Şifreli PDF dosyaları kabul edilmez; lütfen şifresiz bir kopya yükleyin."),
     DAMAGED_PDF: _("PDF dosyası bozuk veya okunamıyor."),
     TOO_MANY_PAGES: _("PDF dosyası çok fazla sayfa içeriyor; en fazla %(max_pages)s sayfa kabul edilir."),
+    ACTIVE_PDF: _(
+        "Bu PDF çalıştırılabilir içerik (JavaScript, otomatik eylem, gömülü dosya veya etkileşimli form) taşıdığı "
+        "için güvenlik nedeniyle kabul edilmiyor. Lütfen belgeyi açıp “PDF olarak yazdır” ile yeni bir PDF "
+        "oluşturun ya da kâğıt belgeyi yeniden tarayıp yükleyin."
+    ),
+    UNINSPECTABLE_PDF: _(
+        "Bu PDF'in içeriği denetlenemediği için kabul edilmiyor. Lütfen belgeyi açıp “PDF olarak yazdır” ile yeni "
+        "bir PDF oluşturun ya da kâğıt belgeyi yeniden tarayıp yükleyin."
+    ),
 }
 
 
@@ -162,8 +194,9 @@ def check_upload(
     """Check ``uploaded`` (a Django ``UploadedFile``) and return the file to store.
 
     Raises ``FileRejected`` with one of the codes ``empty``, ``too_large``,
-    ``unsupported_type``, ``pixel_bomb``, ``damaged_image``, ``encrypted_pdf``,
-    ``damaged_pdf`` or ``too_many_pages``.
+    ``unsupported_type``, ``pixel_bomb``, ``busy``, ``damaged_image``,
+    ``encrypted_pdf``, ``damaged_pdf``, ``too_many_pages``, ``active_pdf`` or
+    ``uninspectable_pdf``.
     """
     declared = getattr(uploaded, "size", None)
     if isinstance(declared, int) and declared > max_bytes:
@@ -341,6 +374,118 @@ def _quiet_pypdf() -> Iterator[None]:
                 _pypdf_logger.setLevel(_pypdf_saved_level)
 
 
+# What makes a PDF act rather than show. An action of one of these types is refused wherever it sits (document,
+# page, annotation, form field, outline item, or the /Next of another action).
+_ACTING_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/GoToDp",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+        "/RichMediaExecute",
+    }
+)
+# Actions that only move the reader around the document. Everything else, URI included, is refused when it runs by
+# itself (the document's /OpenAction, any /AA trigger); a link the reader clicks may open an http(s) or mailto URI.
+_MOVING_ACTIONS = frozenset({"/GoTo", "/Named", "/Thread", "/Trans", "/SetOCGState", "/GoTo3DView", "/Hide"})
+_SAFE_URI = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+# Dictionary keys that are active content by their mere presence.
+_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA", "/Launch"})
+_ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"})
+# Keys never followed: page content, fonts, images, appearance streams, metadata and the structure tree hold no
+# actions, and some are large streams that pypdf would read whole. /Parent and /P point back up.
+_SKIPPED_KEYS = frozenset(
+    {
+        "/Contents",
+        "/Resources",
+        "/Font",
+        "/XObject",
+        "/AP",
+        "/Metadata",
+        "/Thumb",
+        "/StructTreeRoot",
+        "/DestOutputProfile",
+        "/Parent",
+        "/P",
+        "/Dest",
+        "/D",
+        "/Dests",
+        "/PieceInfo",
+    }
+)
+# A bigger object graph than this is not inspected but refused (a 200-page scan is a few thousand objects).
+_MAX_INSPECTED_OBJECTS = 200_000
+
+
+class _ActiveContent(Exception):
+    pass
+
+
+def _name(value: Any) -> str:
+    return str(value) if isinstance(value, NameObject) else ""
+
+
+def _check_action(action: DictionaryObject, *, automatic: bool) -> None:
+    kind = _name(action.get("/S"))
+    if kind in _ACTING_ACTIONS:
+        raise _ActiveContent(kind)
+    if kind == "/URI":
+        uri = action.get("/URI")  # get() resolves an indirect value
+        if isinstance(uri, bytes):
+            uri = uri.decode("latin-1")
+        if automatic or not isinstance(uri, str) or not _SAFE_URI.match(uri.strip()):
+            raise _ActiveContent("/URI")
+    elif automatic and kind and kind not in _MOVING_ACTIONS:
+        raise _ActiveContent(kind)
+
+
+def _find_active_content(reader: PdfReader) -> None:
+    """Walk every dictionary reachable from the catalogue (skipping content) and raise ``_ActiveContent`` on the first
+    thing that could act: see ``_ACTIVE_KEYS``, ``_ACTIVE_ANNOTATIONS`` and ``_check_action``.
+
+    ``automatic`` marks what hangs under /OpenAction or /AA: it runs without the reader clicking anything. An
+    /OpenAction that is a plain destination (an array: "open at page 1, fit width", as Word writes) is harmless.
+    """
+    root = reader.trailer["/Root"]
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    seen: set[tuple[int, int]] = set()
+    inspected = 0
+    while stack:
+        node, automatic = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        inspected += 1
+        if inspected > _MAX_INSPECTED_OBJECTS:
+            raise ValueError("too many objects to inspect")
+        if isinstance(node, ArrayObject):
+            stack.extend((item, automatic) for item in node)
+            continue
+        if not isinstance(node, DictionaryObject):
+            continue
+        keys = set(node.keys())
+        if found := keys & _ACTIVE_KEYS:
+            raise _ActiveContent(min(found))
+        if _name(node.get("/Subtype")) in _ACTIVE_ANNOTATIONS:
+            raise _ActiveContent(_name(node.get("/Subtype")))
+        if "/S" in keys and ("/Type" not in keys or _name(node.get("/Type")) == "/Action"):
+            _check_action(node, automatic=automatic)
+        for dict_key in keys - _SKIPPED_KEYS:
+            child = node.raw_get(dict_key)
+            if dict_key == "/OpenAction" and isinstance(node[dict_key], ArrayObject):
+                continue  # a destination, not an action
+            stack.append((child, automatic or dict_key in ("/OpenAction", "/AA")))
+
+
 def _check_pdf(path: str, tail: bytes, max_pages: int) -> int:
     # pypdf copes with a missing %%EOF (and so with many truncations); we do not.
     if b"%%EOF" not in tail:
@@ -359,59 +504,200 @@ def _check_pdf(path: str, tail: bytes, max_pages: int) -> int:
                 pages = len(reader.pages)
         except Exception:  # pypdf raises many kinds on hostile input
             raise FileRejected(DAMAGED_PDF) from None
-    if encrypted:
-        raise FileRejected(ENCRYPTED_PDF)
-    if pages < 1:
-        raise FileRejected(DAMAGED_PDF)
-    if pages > max_pages:
-        raise FileRejected(TOO_MANY_PAGES, max_pages=max_pages)
+        if encrypted:
+            raise FileRejected(ENCRYPTED_PDF)
+        if pages < 1:
+            raise FileRejected(DAMAGED_PDF)
+        if pages > max_pages:
+            raise FileRejected(TOO_MANY_PAGES, max_pages=max_pages)
+        try:
+            _find_active_content(reader)
+        except _ActiveContent:
+            raise FileRejected(ACTIVE_PDF) from None
+        except Exception:  # a PDF we cannot walk is not known to be inert
+            raise FileRejected(UNINSPECTABLE_PDF) from None
     return pages
 
 
 # --------------------------------------------------------------------------- images
 
+# Stored images are at most this many pixels on their longest side. A4 scanned at 300 dpi is 3508 × 2480 px, so such
+# scans are kept exactly as they are; a phone photo of a page comes out at 4000 × 3000 (about 290 dpi across A4),
+# which keeps stamps and signatures legible and costs 2-4 MB as JPEG.
+ARCHIVE_LONG_SIDE = 4000
+# The pixel memory one decode may take. Pillow keeps 1, L and P images at one byte a pixel, I;16 at two, and
+# everything else (RGB included) at four, so this admits an RGB PNG of 40 megapixels (6320 × 6320 is 152 MiB) and a
+# greyscale one of the full pixel limit. JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg's scale-on-decode), so a
+# 108-megapixel phone photo needs 108 MiB; a progressive JPEG also holds all its coefficients (2 bytes each) at full
+# size while it decodes.
+DECODE_BUDGET_BYTES = 160 * 1024 * 1024
+# Decodes needing more than this wait for one of LARGE_DECODES_AT_ONCE slots, so that a process holds at most that
+# many large images (one decode plus its downscaled copy, about 230 MB at worst) at a time.
+LARGE_DECODE_BYTES = 32 * 1024 * 1024
+LARGE_DECODES_AT_ONCE = 1
+LARGE_DECODE_WAIT_SECONDS = 30.0
+
+_BYTES_PER_PIXEL = {"1": 2, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}  # "1" is widened to L to downscale
+_large_decodes = threading.BoundedSemaphore(LARGE_DECODES_AT_ONCE)
+
 _pillow_lock = threading.Lock()
+
+
+def _large_allocations_straight_from_the_os() -> None:
+    """Have glibc serve allocations of 4 MiB and more with mmap, so a decoded image's memory is returned when freed.
+
+    By default glibc raises its mmap threshold after the first large free, and each request thread's malloc arena
+    then keeps the high-water mark of the images that thread decoded: a worker with four threads ended up holding
+    four images' worth (+716 MB, measured) although only one large decode runs at a time. With the threshold pinned
+    it is one image's worth. Elsewhere than glibc (musl, macOS) this does nothing.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    m_mmap_threshold = -3
+    mallopt(ctypes.c_int(m_mmap_threshold), ctypes.c_int(4 * 1024 * 1024))
+
+
+_large_allocations_straight_from_the_os()
 
 
 @contextlib.contextmanager
 def _strict_pillow() -> Iterator[None]:
-    """Decode with truncation refused and decompression-bomb warnings as errors."""
+    """Decode with truncation refused; Pillow's bomb *warning* silenced (our own limits below are stricter).
+
+    Pillow warns above ``MAX_IMAGE_PIXELS`` (89.5 MP), below the phone photos we accept; its
+    ``DecompressionBombError`` (twice that) still stops anything larger at ``Image.open``.
+    """
     with _pillow_lock:
         saved = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 yield
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
+@contextlib.contextmanager
+def _decode_slot(cost: int) -> Iterator[None]:
+    """Hold one of the few large-decode slots while a large image is in memory; small ones pass freely."""
+    if cost <= LARGE_DECODE_BYTES:
+        yield
+        return
+    if not _large_decodes.acquire(timeout=LARGE_DECODE_WAIT_SECONDS):
+        raise FileRejected(BUSY)
+    try:
+        yield
+    finally:
+        _large_decodes.release()
+
+
+def _pixel_bomb(max_pixels: int) -> FileRejected:
+    megapixels = max(1, max_pixels // 1_000_000)
+    return FileRejected(PIXEL_BOMB, megapixels=megapixels)
+
+
+def _archive_size(size: tuple[int, int]) -> tuple[int, int]:
+    width, height = size
+    longest = max(width, height)
+    if longest <= ARCHIVE_LONG_SIDE:
+        return size
+    ratio = ARCHIVE_LONG_SIDE / longest
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+def _jpeg_coefficient_bytes_per_pixel(img: Image.Image) -> float:
+    """Bytes of DCT coefficients per full-size pixel that libjpeg keeps for a progressive JPEG (0 for baseline)."""
+    if not img.info.get("progressive"):
+        return 0.0
+    layers = getattr(img, "layer", None) or [(0, 1, 1, 0)] * 3
+    h_max = max(layer[1] for layer in layers) or 1
+    v_max = max(layer[2] for layer in layers) or 1
+    return sum(2 * layer[1] * layer[2] / (h_max * v_max) for layer in layers)
+
+
+def _allowed_pixels(kind: _Kind, mode: str, coefficients: float, max_pixels: int) -> int:
+    """How many pixels an image of this kind and mode may have within the decode budget (for the message)."""
+    per_pixel = _BYTES_PER_PIXEL.get(mode, 4)
+    if kind is not _JPEG:
+        return min(max_pixels, DECODE_BUDGET_BYTES // per_pixel)
+    return min(max_pixels, int(DECODE_BUDGET_BYTES / (coefficients + per_pixel / 64)))
+
+
+def _plan_decode(img: Image.Image, kind: _Kind, max_pixels: int) -> int:
+    """Shrink the decode where the format allows and return its cost in bytes, or refuse it.
+
+    1. Cost: the decoded pixels at Pillow's bytes per pixel, plus a progressive JPEG's coefficients.
+    2. JPEG: libjpeg decodes at 1/2, 1/4 or 1/8 scale. Take the largest decode that still covers the archival size,
+       or a smaller one when that would not fit the budget (a lower-resolution copy beats a refusal).
+    3. Over the budget even so: refused, naming how many megapixels this kind of image may have.
+    """
+    width, height = img.size
+    per_pixel = _BYTES_PER_PIXEL.get(img.mode, 4)
+    coefficients = _jpeg_coefficient_bytes_per_pixel(img) if kind is _JPEG else 0.0
+    fixed = int(width * height * coefficients)
+
+    def cost(scale: int) -> int:
+        return -(-width // scale) * -(-height // scale) * per_pixel + fixed
+
+    scale = 1
+    if kind is _JPEG:
+        longest = max(width, height)
+        while scale < 8 and (longest // (scale * 2) >= ARCHIVE_LONG_SIDE or cost(scale) > DECODE_BUDGET_BYTES):
+            scale *= 2
+        if scale > 1:
+            img.draft(None, (max(1, width // scale), max(1, height // scale)))
+    if cost(scale) > DECODE_BUDGET_BYTES:
+        raise _pixel_bomb(_allowed_pixels(kind, img.mode, coefficients, max_pixels))
+    return img.width * img.height * per_pixel + fixed
+
+
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
-def _decode(path: str, kind: _Kind, max_pixels: int) -> Image.Image:
-    """Open and fully load the image; refuse bombs before decoding pixels."""
+def _open(path: str, kind: _Kind, max_pixels: int) -> Image.Image:
+    """Open the image and read its header only; refuse bombs and strangers before any pixel is decoded."""
     with _strict_pillow():
         try:
             img = Image.open(path, formats=[kind.pil_format or ""])
         except _BOMB_ERRORS:
-            raise FileRejected(PIXEL_BOMB) from None
+            raise _pixel_bomb(max_pixels) from None
         except Exception:
             raise FileRejected(DAMAGED_IMAGE) from None
-        with img:
-            width, height = img.size
-            if img.format not in kind.pil_formats_seen or width < 1 or height < 1:
-                raise FileRejected(DAMAGED_IMAGE)
-            if width * height > max_pixels:
-                raise FileRejected(PIXEL_BOMB)
-            try:
-                img.load()  # verify() lets truncated JPEGs through; a full decode does not
-            except _BOMB_ERRORS:
-                raise FileRejected(PIXEL_BOMB) from None
-            except Exception:
-                raise FileRejected(DAMAGED_IMAGE) from None
-            return img
+    width, height = img.size
+    if img.format not in kind.pil_formats_seen or width < 1 or height < 1:
+        img.close()
+        raise FileRejected(DAMAGED_IMAGE)
+    if width * height > max_pixels:
+        img.close()
+        raise _pixel_bomb(max_pixels)
+    return img
+
+
+def _load(img: Image.Image) -> None:
+    with _strict_pillow():
+        try:
+            img.load()  # verify() lets truncated JPEGs through; a full decode does not
+        except Exception:
+            raise FileRejected(DAMAGED_IMAGE) from None
+
+
+def _orientation(img: Image.Image) -> Image.Transpose | None:
+    try:
+        return _ORIENTATION.get(img.getexif().get(ExifTags.Base.Orientation, 1))
+    except Exception:  # broken EXIF: keep the pixels as stored
+        return None
 
 
 def _has_transparency(img: Image.Image) -> bool:
@@ -432,27 +718,69 @@ def _for_output(img: Image.Image, kind: _Kind) -> Image.Image:
     return img.convert("RGBA" if _has_transparency(img) else "RGB")
 
 
-def _reencode_image(path: str, kind: _Kind, max_pixels: int) -> tuple[str, int, int]:
-    img = _decode(path, kind, max_pixels)
-    try:
-        oriented = ImageOps.exif_transpose(img)
-    except Exception:  # broken EXIF: keep the pixels as stored
-        oriented = img
-    try:
-        out = _for_output(oriented, kind)
-    except Exception:
-        raise FileRejected(DAMAGED_IMAGE) from None
-    # Save without metadata: PNG would copy icc_profile/transparency from info, JPEG the comment.
-    out.info = {}
+_BAND_ROWS = 256
 
-    out_path = _new_temp_path(kind.extension)
+
+def _downscale(img: Image.Image) -> Image.Image:
+    """The image at archival size (the same object when it already fits), resampled a band of rows at a time.
+
+    One ``resize`` of the whole image would first build a full-height intermediate (new width × old height, 100 MB
+    for a 6320 × 6320 PNG). Bands resized with ``box`` read the filter's neighbours outside the box, so the result is
+    the same as a single resize, and the extra memory is one band.
+    """
+    target_width, target_height = _archive_size(img.size)
+    if (target_width, target_height) == img.size:
+        return img
+    if img.mode == "1":  # nearest-neighbour would drop thin strokes of a bi-level scan
+        img = img.convert("L")
+    scale = img.height / target_height
+    out = Image.new(img.mode, (target_width, target_height))
+    if img.mode == "P":
+        out.putpalette(img.getpalette() or [])
+    for top in range(0, target_height, _BAND_ROWS):
+        rows = min(_BAND_ROWS, target_height - top)
+        box = (0, top * scale, img.width, (top + rows) * scale)
+        out.paste(img.resize((target_width, rows), Image.Resampling.LANCZOS, box=box), (0, top))
+    return out
+
+
+def _reencode_image(path: str, kind: _Kind, max_pixels: int) -> tuple[str, int, int]:
+    """Decode within the memory budget, downscale to archival size, turn upright, re-encode without metadata."""
+    img = _open(path, kind, max_pixels)
     try:
-        with open(out_path, "wb") as fh:
-            if kind is _JPEG:
-                out.save(fh, format="JPEG", quality=90, optimize=True)
-            else:
-                out.save(fh, format="PNG", optimize=True)
-    except BaseException:
-        _unlink(out_path)
-        raise
-    return out_path, out.width, out.height
+        try:
+            cost = _plan_decode(img, kind, max_pixels)
+        except FileRejected:
+            raise
+        except Exception:  # draft() on a malformed JPEG header
+            raise FileRejected(DAMAGED_IMAGE) from None
+        with _decode_slot(cost):
+            _load(img)
+            transpose = _orientation(img)
+            info = dict(img.info)
+            try:
+                out = _downscale(img)
+                if out is not img:
+                    img.close()  # frees the full-size pixels before the copies below
+                    out.info = info
+                if transpose is not None:
+                    out = out.transpose(transpose)
+                    out.info = info
+                out = _for_output(out, kind)
+            except Exception:
+                raise FileRejected(DAMAGED_IMAGE) from None
+            # Save without metadata: PNG would copy icc_profile/transparency from info, JPEG the comment.
+            out.info = {}
+            out_path = _new_temp_path(kind.extension)
+            try:
+                with open(out_path, "wb") as fh:
+                    if kind is _JPEG:
+                        out.save(fh, format="JPEG", quality=90, optimize=True)
+                    else:
+                        out.save(fh, format="PNG", optimize=True)
+            except BaseException:
+                _unlink(out_path)
+                raise
+            return out_path, out.width, out.height
+    finally:
+        img.close()

@@ -1,14 +1,10 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST, require_safe
 
 from documents import services
@@ -96,19 +92,37 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_back_to_checklist(application)}#belge-{requirement_id}")
 
 
+# Every stored file is answered with a policy under which nothing in it can run in our origin: ``sandbox`` gives the
+# document an opaque origin with scripts, forms and plugins off, ``default-src 'none'`` lets it load nothing.
+# Chromium's PDF viewer still renders a PDF served so, framed or in its own tab (tried in Chromium 156; the browser
+# review test checks it). Only a reviewer's preview may be framed, and only by our own pages.
+_FILE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _may_preview(user) -> bool:
+    """Reviewers look at files inline in the review page; everybody else, the owner included, downloads them."""
+    return user.is_staff and user.has_perm("documents.view_document")
+
+
 @login_required
 @require_safe
-@xframe_options_sameorigin
-@csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})  # the review page frames PDFs
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored bytes with the detected type, never sniffed, never cached; inline unless ?indir=1."""
+    """The stored bytes with the detected type, never sniffed, never cached, sandboxed.
+
+    A reviewer gets them inline (the review page frames PDFs and shows images) unless ?indir=1; an applicant always
+    gets an attachment, so a file never renders as a page of ours.
+    """
     document_file = get_document_file_for_user(request.user, pk)
+    inline = _may_preview(request.user) and request.GET.get("indir") != "1"
     response = FileResponse(
         document_file.file.open("rb"),
         content_type=document_file.content_type,
-        as_attachment=request.GET.get("indir") == "1",
+        as_attachment=not inline,
         filename=document_file.original_name,
     )
+    frame_ancestors = "'self'" if inline else "'none'"
+    response["Content-Security-Policy"] = f"{_FILE_CSP}; frame-ancestors {frame_ancestors}"
+    response["X-Frame-Options"] = "SAMEORIGIN" if inline else "DENY"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

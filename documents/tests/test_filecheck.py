@@ -6,10 +6,14 @@ import hashlib
 import io
 import logging
 import os
+import struct
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 import unicodedata
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,8 +23,17 @@ from django.utils import translation
 from django.utils.functional import Promise
 from PIL import ExifTags, Image, ImageFile
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf.actions import JavaScript, PageTrigger
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    RectangleObject,
+    TextStringObject,
+)
 
+from documents import filecheck
 from documents.filecheck import CheckedFile, FileRejected, check_upload, safe_display_name
 
 MB = 1024 * 1024
@@ -404,10 +417,13 @@ def test_an_image_with_only_a_valid_header_is_refused():
 def test_a_pixel_bomb_png_is_refused_before_it_is_decoded(temp_dir):
     content = image_bytes(Image.new("1", (20000, 20000)), "PNG")  # 400 Mpx in ~48 KB
     assert len(content) < 100_000
-    error = rejected(content, name="bomba.png", content_type="image/png")
+    error = rejected(content, name="bomba.png", content_type="image/png", max_pixels=120_000_000)
     assert error.code == "pixel_bomb"
     with translation.override("tr"):
-        assert str(error.message) == "Görüntü çok büyük (piksel sayısı sınırı aşıldı)."
+        assert str(error.message) == (
+            "Görüntü çok büyük: en fazla 120 megapiksel kabul edilir. Fotoğrafı daha düşük çözünürlükte çekin ya da "
+            "belgeyi tarayıp PDF olarak yükleyin."
+        )
     assert leftovers(temp_dir) == []
 
 
@@ -605,3 +621,329 @@ def test_a_pdf_locked_only_by_an_owner_password_is_accepted(temp_dir):
 
     assert result.pages == 1
     Path(result.path).unlink()
+
+
+# --------------------------------------------------------------------------- active content in PDFs
+
+ACTIVE_PDF_MESSAGE = (
+    "Bu PDF çalıştırılabilir içerik (JavaScript, otomatik eylem, gömülü dosya veya etkileşimli form) taşıdığı için "
+    "güvenlik nedeniyle kabul edilmiyor. Lütfen belgeyi açıp “PDF olarak yazdır” ile yeni bir PDF oluşturun ya da "
+    "kâğıt belgeyi yeniden tarayıp yükleyin."
+)
+
+
+def built_pdf(build) -> bytes:
+    """A one-page PDF written by pypdf after ``build(writer)`` has added to it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    result = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        result[NameObject(f"/{key}")] = value
+    return result
+
+
+def javascript(code: str = "app.alert('merhaba')") -> DictionaryObject:
+    return action("/JavaScript", JS=TextStringObject(code))
+
+
+def on_open(act):
+    return lambda writer: writer.root_object.__setitem__(NameObject("/OpenAction"), act)
+
+
+def annotation(subtype: str, **entries):
+    def build(writer: PdfWriter) -> None:
+        annot = DictionaryObject(
+            {NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject(subtype)}
+        )
+        annot[NameObject("/Rect")] = RectangleObject([10, 10, 200, 60])
+        for key, value in entries.items():
+            annot[NameObject(f"/{key}")] = value
+        writer.add_annotation(0, annot)
+
+    return build
+
+
+def outline_running_javascript(writer: PdfWriter) -> None:
+    item = writer.add_outline_item(title="Başlık", page_number=0)
+    item.get_object()[NameObject("/A")] = javascript()
+
+
+def xfa_form(writer: PdfWriter) -> None:
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): ArrayObject([TextStringObject("template")])}
+    )
+
+
+def document_level_actions(writer: PdfWriter) -> None:
+    writer.root_object[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): javascript()})
+
+
+def first_page_dest(writer: PdfWriter) -> ArrayObject:
+    return ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")])
+
+
+ACTIVE_PDFS = {
+    "document-level JavaScript (names tree)": lambda w: w.add_open_action(JavaScript("app.alert(1)")),
+    "OpenAction running JavaScript": on_open(javascript()),
+    "OpenAction launching a program": on_open(action("/Launch", F=TextStringObject("cmd.exe"))),
+    "OpenAction submitting a form": on_open(action("/SubmitForm", F=TextStringObject("https://kotu.example/"))),
+    "OpenAction importing data": on_open(action("/ImportData", F=TextStringObject("veri.fdf"))),
+    "OpenAction opening another file": on_open(action("/GoToR", F=TextStringObject("diger.pdf"))),
+    "OpenAction opening a web address by itself": on_open(
+        action("/URI", URI=TextStringObject("https://kotu.example/"))
+    ),
+    "harmless GoTo chained to JavaScript": lambda w: on_open(
+        action("/GoTo", D=first_page_dest(w), Next=javascript())
+    )(w),
+    "document additional actions": document_level_actions,
+    "page open action": lambda w: w.pages[0].add_action(PageTrigger.OPEN, JavaScript("app.alert(1)")),
+    "link to a javascript: address": lambda w: w.add_uri(0, "javascript:alert(1)", RectangleObject([0, 0, 99, 99])),
+    "link launching a program": annotation("/Link", A=action("/Launch", F=TextStringObject("calc.exe"))),
+    "form button submitting the form": annotation(
+        "/Widget", FT=NameObject("/Btn"), A=action("/SubmitForm", F=TextStringObject("https://kotu.example/"))
+    ),
+    "field with a keystroke script": annotation(
+        "/Widget", FT=NameObject("/Tx"), AA=DictionaryObject({NameObject("/K"): javascript()})
+    ),
+    "outline item running JavaScript": outline_running_javascript,
+    "embedded file": lambda w: w.add_attachment("ek.exe", b"MZ\x90\x00"),
+    "file attachment annotation": annotation("/FileAttachment", FS=TextStringObject("ek.exe")),
+    "rich media annotation": annotation("/RichMedia"),
+    "XFA form": xfa_form,
+}
+
+
+@pytest.mark.parametrize("case", list(ACTIVE_PDFS))
+def test_a_pdf_carrying_active_content_is_refused_with_advice_to_print_it_again(case, temp_dir):
+    error = rejected(built_pdf(ACTIVE_PDFS[case]), name="etkin.pdf", content_type="application/pdf")
+    assert error.code == "active_pdf"
+    with translation.override("tr"):
+        assert str(error.message) == ACTIVE_PDF_MESSAGE
+    assert leftovers(temp_dir) == []
+
+
+def test_javascript_named_with_an_escape_is_still_found():
+    content = hand_made_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+    )
+    assert rejected(content).code == "active_pdf"
+
+
+HARMLESS_PDFS = {
+    "OpenAction that is a destination (as Word writes it)": lambda w: on_open(first_page_dest(w))(w),
+    "OpenAction that goes to the first page": lambda w: on_open(action("/GoTo", D=first_page_dest(w)))(w),
+    "link to a web site": lambda w: w.add_uri(0, "https://www.turkiye.gov.tr/", RectangleObject([0, 0, 99, 99])),
+    "e-mail link": lambda w: w.add_uri(0, "mailto:bilgi@belediye.bel.tr", RectangleObject([0, 0, 99, 99])),
+    "outline item going to a page": lambda w: w.add_outline_item(title="Başlık", page_number=0),
+}
+
+
+@pytest.mark.parametrize("case", list(HARMLESS_PDFS))
+def test_a_pdf_whose_actions_only_move_around_the_document_is_accepted(case):
+    content = built_pdf(HARMLESS_PDFS[case])
+    result = accepted(upload(content, "karar.pdf", "application/pdf"))
+    assert result.pages == 1 and stored_bytes(result) == content
+    os.unlink(result.path)
+
+
+UNINSPECTABLE_MESSAGE = (
+    "Bu PDF'in içeriği denetlenemediği için kabul edilmiyor. Lütfen belgeyi açıp “PDF olarak yazdır” ile yeni bir "
+    "PDF oluşturun ya da kâğıt belgeyi yeniden tarayıp yükleyin."
+)
+
+
+def test_a_pdf_that_cannot_be_inspected_is_refused_not_accepted():
+    nested = b"[" * 5000 + b"]" * 5000  # pypdf's parser runs out of stack on it
+    content = hand_made_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /Names 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+        b"<< /Dests " + nested + b" >>",
+    )
+    error = rejected(content)
+    assert error.code == "uninspectable_pdf"
+    with translation.override("tr"):
+        assert str(error.message) == UNINSPECTABLE_MESSAGE
+
+
+def test_a_pdf_with_more_objects_than_we_inspect_is_refused(monkeypatch):
+    monkeypatch.setattr(filecheck, "_MAX_INSPECTED_OBJECTS", 3)
+    assert (
+        rejected(built_pdf(lambda w: w.add_outline_item(title="Başlık", page_number=0))).code == "uninspectable_pdf"
+    )
+
+
+# --------------------------------------------------------------------------- large images within a memory budget
+
+
+def flat_png(width: int, height: int, *, bands: int = 3) -> bytes:
+    """A one-colour PNG written row by row (no image of that size is ever held here): tiny on disk, huge decoded."""
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + b"\xf0" * (width * bands)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    colour_type = {1: 0, 3: 2, 4: 6}[bands]
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def phone_photo(size: tuple[int, int], *, orientation: int = 1, **save) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    img = Image.new("RGB", size, (210, 200, 185))
+    img.paste((20, 20, 20), (0, 0, size[0] // 2, size[1] // 4))  # a dark band across the top-left
+    content = image_bytes(img, "JPEG", quality=90, exif=exif, **save)
+    img.close()
+    return content
+
+
+@pytest.fixture(scope="module")
+def photo_108mp() -> bytes:
+    """12000 × 9000, as a 108-megapixel phone saves it, held sideways (EXIF orientation 6)."""
+    return phone_photo((12000, 9000), orientation=6)
+
+
+PHONE_LIMITS = {"max_bytes": 20 * MB, "max_pixels": 120_000_000}
+
+
+def test_a_40_kb_png_of_6320_by_6320_pixels_is_accepted_at_archival_size():
+    content = flat_png(6320, 6320)
+    assert len(content) < 200_000
+    result = accepted(upload(content, "tarama.png"), **PHONE_LIMITS)
+    assert (result.width, result.height) == (4000, 4000)
+    with Image.open(result.path) as stored:
+        assert stored.format == "PNG" and stored.size == (4000, 4000)
+        assert near(stored.getpixel((2000, 2000)), (240, 240, 240), 2)
+    os.unlink(result.path)
+
+
+def test_a_108_megapixel_phone_photo_is_accepted_upright_at_archival_size(photo_108mp):
+    assert len(photo_108mp) < PHONE_LIMITS["max_bytes"]
+    result = accepted(upload(photo_108mp, "IMG_0001.jpg", "image/jpeg"), **PHONE_LIMITS)
+    assert (result.width, result.height) == (3000, 4000)  # turned upright, longest side 4000
+    with Image.open(result.path) as stored:
+        assert stored.format == "JPEG" and stored.size == (3000, 4000)
+        assert not stored.getexif()
+        # The dark band was across the top-left of the sensor; held sideways it ends up along the right edge's top.
+        assert near(stored.getpixel((2900, 100)), (20, 20, 20))
+        assert near(stored.getpixel((100, 3900)), (210, 200, 185))
+    os.unlink(result.path)
+
+
+def test_the_50_megapixel_photo_that_used_to_be_refused_is_accepted():
+    result = accepted(upload(phone_photo((8160, 6120)), "IMG_0002.jpg"), **PHONE_LIMITS)
+    assert (result.width, result.height) == (4000, 3000)
+    os.unlink(result.path)
+
+
+def test_an_a4_page_scanned_at_300_dpi_is_stored_at_its_own_size():
+    result = accepted(upload(flat_png(2480, 3508, bands=1), "tarama.png"), **PHONE_LIMITS)
+    assert (result.width, result.height) == (2480, 3508)
+    os.unlink(result.path)
+
+
+PIXEL_LIMIT_MESSAGE = (
+    "Görüntü çok büyük: en fazla %s megapiksel kabul edilir. Fotoğrafı daha düşük çözünürlükte çekin ya da belgeyi "
+    "tarayıp PDF olarak yükleyin."
+)
+
+
+def test_a_png_that_would_not_fit_the_decode_budget_is_refused_naming_the_limit_and_what_to_do(temp_dir):
+    content = flat_png(7000, 7000)  # 49 MP at four bytes a pixel: 196 MB decoded
+    error = rejected(content, name="ekran.png", **PHONE_LIMITS)
+    assert error.code == "pixel_bomb"
+    with translation.override("tr"):
+        assert str(error.message) == PIXEL_LIMIT_MESSAGE % 41
+    assert leftovers(temp_dir) == []
+
+
+def test_a_progressive_jpeg_whose_coefficients_would_not_fit_is_refused():
+    img = Image.new("L", (10000, 9000), 128)
+    content = image_bytes(img, "JPEG", progressive=True, quality=80)
+    img.close()
+    error = rejected(content, **PHONE_LIMITS)
+    assert error.code == "pixel_bomb"
+    with translation.override("tr"):
+        assert str(error.message) == PIXEL_LIMIT_MESSAGE % 83
+
+
+def test_a_large_decode_waits_for_a_slot_and_is_refused_as_busy_when_none_frees(monkeypatch):
+    monkeypatch.setattr(filecheck, "LARGE_DECODE_WAIT_SECONDS", 0.05)
+    large = flat_png(3000, 3000)  # 36 MB decoded: over LARGE_DECODE_BYTES
+    small = image_bytes(Image.new("RGB", (64, 64), "white"), "PNG")
+    assert filecheck._large_decodes.acquire(timeout=5)  # another request is decoding a large image
+    try:
+        error = rejected(large)
+        os.unlink(accepted(upload(small)).path)  # small images do not wait
+    finally:
+        filecheck._large_decodes.release()
+    assert error.code == "busy"
+    with translation.override("tr"):
+        assert str(error.message) == (
+            "Sunucu şu anda başka büyük görüntüleri işliyor; lütfen bir dakika sonra yeniden yükleyin."
+        )
+    os.unlink(accepted(upload(large)).path)
+
+
+# VmHWM, not ru_maxrss: Linux carries the parent's peak into a child's ru_maxrss across fork and exec.
+MEASURE_PEAK = """
+import os, re, sys
+from concurrent.futures import ThreadPoolExecutor
+from django.core.files import File
+from documents.filecheck import check_upload
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1)) // 1024
+
+def check(path):
+    with open(path, "rb") as fh:
+        result = check_upload(File(fh, name="x"), max_bytes=20 * 1024 * 1024, max_pixels=120_000_000)
+    os.unlink(result.path)
+
+warm_png, warm_jpeg, png, jpeg = sys.argv[1:]
+# Like a web worker's request threads: long-lived, each taking whichever upload comes next.
+with ThreadPoolExecutor(max_workers=4) as pool:
+    list(pool.map(check, [warm_png, warm_jpeg] * 2))
+    before = peak_mb()
+    list(pool.map(check, [png]))
+    list(pool.map(check, [jpeg]))
+    list(pool.map(check, [png, png, png, jpeg]))
+print(peak_mb() - before)
+"""
+
+# What one large image may cost: DECODE_BUDGET_BYTES (160 MiB) for the decode plus its archival copy (4000 × 4000 at
+# four bytes a pixel, 61 MiB), with some room for the encoder.
+PEAK_BUDGET_MB = 256
+
+
+def test_the_worst_images_one_after_another_and_four_at_once_stay_within_one_decode_budget(tmp_path, photo_108mp):
+    warm_png, warm_jpeg = tmp_path / "a.png", tmp_path / "a.jpg"
+    warm_png.write_bytes(image_bytes(Image.new("RGB", (64, 64)), "PNG"))
+    warm_jpeg.write_bytes(image_bytes(Image.new("RGB", (64, 64)), "JPEG"))
+    png = tmp_path / "6320.png"
+    png.write_bytes(flat_png(6320, 6320))
+    jpeg = tmp_path / "108mp.jpg"
+    jpeg.write_bytes(photo_108mp)
+    run = subprocess.run(
+        [sys.executable, "-c", MEASURE_PEAK, str(warm_png), str(warm_jpeg), str(png), str(jpeg)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    grew_mb = int(run.stdout.split()[0])
+    assert grew_mb < PEAK_BUDGET_MB, f"peak memory grew {grew_mb} MB"
