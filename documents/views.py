@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +14,8 @@ from documents.filecheck import FileRejected
 from documents.models import DocumentFile
 from onboarding.models import Requirement
 from onboarding.services import ApplicationError, checklist, get_application_for_user
+
+logger = logging.getLogger(__name__)
 
 
 def get_document_file_for_user(user, pk: int) -> DocumentFile:
@@ -114,8 +118,20 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """
     document_file = get_document_file_for_user(request.user, pk)
     inline = _may_preview(request.user) and request.GET.get("indir") != "1"
+    try:
+        stored = document_file.file.open("rb")
+        stored.read(0)  # reach the store now (S3 opens lazily), not halfway through the response
+    except services.STORAGE_ERRORS as error:
+        logger.error("file store unavailable, download of file %s refused: %r", pk, error)
+        response = HttpResponse(
+            _("Dosya şu anda açılamıyor: belge deposuna ulaşılamıyor. Lütfen birkaç dakika sonra yeniden deneyin."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
     response = FileResponse(
-        document_file.file.open("rb"),
+        stored,
         content_type=document_file.content_type,
         as_attachment=not inline,
         filename=document_file.original_name,

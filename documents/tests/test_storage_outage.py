@@ -71,3 +71,20 @@ def test_removing_a_file_while_the_store_is_down_removes_it_and_leaves_the_store
     assert response.status_code == 302
     assert not DocumentFile.objects.filter(pk=stored.pk).exists()
     assert "could not delete stored file" in caplog.text
+
+
+def test_a_download_while_the_store_is_down_answers_503_with_advice_not_500(
+    client, applicant, draft, settings, monkeypatch
+):
+    from documents.services import add_document_file
+
+    requirement = Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
+    stored = add_document_file(draft, requirement, uploaded=pdf_upload(), actor=applicant)
+    client.force_login(applicant)
+    take_the_store_down(settings, monkeypatch)
+
+    response = client.get(f"/belgeler/dosya/{stored.pk}/")
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert "belge deposuna ulaşılamıyor" in response.content.decode()
