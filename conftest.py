@@ -1,6 +1,7 @@
 """Personas and environment markers shared by every app's tests."""
 
 import os
+import shutil
 
 import pytest
 from django.contrib.auth.models import Group
@@ -71,3 +72,45 @@ def finance(db) -> User:
 @pytest.fixture
 def superuser(db) -> User:
     return User.objects.create_superuser(email="yonetici@portal.test", password=PASSWORD, full_name="Yönetici")
+
+
+# --- Browser tests: Debian's chromium driven by Playwright (never `playwright install`, which downloads) ----------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def close_connections_opened_under_playwright() -> None:
+    """Close the database connections the test body opened while Playwright's sync API was running.
+
+    Playwright runs the test body in a greenlet; Django's per-thread connection storage then hands it a connection of
+    its own, which nothing else closes (PostgreSQL then refuses to drop the test database at the end of the run).
+    """
+    from django.db import connections
+
+    connections.close_all()
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium for one test; skipped, with the reason, where Debian's chromium is not installed."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are ordinary synchronous ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+        close_connections_opened_under_playwright()

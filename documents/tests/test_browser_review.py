@@ -14,31 +14,11 @@ from conftest import PASSWORD
 from documents.models import Document, DocumentEvent
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
-from onboarding.tests.test_browser_journey import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _close_connections_opened_under_playwright,
-    scanned_pdf,
-)
+from onboarding.tests.test_browser_journey import scanned_pdf
 
 pytestmark = [pytest.mark.browser]
 
 REJECTED_LABEL = "SMS yazı örneği"
-
-
-@pytest.fixture
-def browser():
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        _close_connections_opened_under_playwright()
 
 
 def new_page(browser):

@@ -18,8 +18,7 @@ from django.core.files.storage import storages
 from config.settings import s3_private_storage
 from documents.models import Document, DocumentFile
 from onboarding import services, workflow
-from onboarding.models import Requirement
-from onboarding.tests.helpers import draft_with_answers, pdf_upload, submitted
+from onboarding.tests.helpers import pdf_upload, submitted
 
 pytestmark = pytest.mark.s3
 
@@ -82,16 +81,6 @@ def assert_no_bucket_address(storage, response, body: bytes) -> None:
             assert leak not in header and leak not in value, (header, value)
     for leak in leaks:
         assert leak.encode() not in body, leak
-
-
-@pytest.fixture
-def draft(applicant):
-    return draft_with_answers(applicant)
-
-
-@pytest.fixture
-def requirement(draft):
-    return Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
 
 
 def upload_url(application, requirement) -> str:

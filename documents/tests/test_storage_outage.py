@@ -5,8 +5,8 @@ from django.core.files.storage import storages
 
 from config.settings import s3_private_storage
 from documents.models import Document, DocumentFile
-from onboarding.models import Requirement
-from onboarding.tests.helpers import draft_with_answers, pdf_upload
+from documents.services import add_document_file
+from onboarding.tests.helpers import pdf_upload
 from outbox.tests.smtp_server import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,9 @@ def store_down(settings, monkeypatch):
     take_the_store_down(settings, monkeypatch)
 
 
-@pytest.fixture
-def draft(applicant):
-    return draft_with_answers(applicant)
-
-
 def test_an_upload_while_the_store_is_down_says_to_try_again_and_leaves_nothing_behind(
-    client, applicant, draft, store_down
+    client, applicant, draft, requirement, store_down
 ):
-    requirement = Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
     client.force_login(applicant)
 
     response = client.post(
@@ -55,11 +49,8 @@ def test_an_upload_while_the_store_is_down_says_to_try_again_and_leaves_nothing_
 
 
 def test_removing_a_file_while_the_store_is_down_removes_it_and_leaves_the_stored_bytes_for_later(
-    client, applicant, draft, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+    client, applicant, draft, requirement, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    from documents.services import add_document_file
-
-    requirement = Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
     stored = add_document_file(draft, requirement, uploaded=pdf_upload(), actor=applicant)
     client.force_login(applicant)
 
@@ -74,11 +65,8 @@ def test_removing_a_file_while_the_store_is_down_removes_it_and_leaves_the_store
 
 
 def test_a_download_while_the_store_is_down_answers_503_with_advice_not_500(
-    client, applicant, draft, settings, monkeypatch
+    client, applicant, draft, requirement, settings, monkeypatch
 ):
-    from documents.services import add_document_file
-
-    requirement = Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
     stored = add_document_file(draft, requirement, uploaded=pdf_upload(), actor=applicant)
     client.force_login(applicant)
     take_the_store_down(settings, monkeypatch)

@@ -1,7 +1,6 @@
 """Uploading, serving and removing documents through the views, with real good and bad files."""
 
 import io
-import os
 import struct
 import zlib
 from pathlib import Path
@@ -60,16 +59,6 @@ def stored_files() -> set[Path]:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-@pytest.fixture
-def draft(applicant):
-    return draft_with_answers(applicant)
-
-
-@pytest.fixture
-def requirement(draft):
-    return Requirement.objects.get(institution_type=draft.institution_type, label="Encümen Kararı")
 
 
 def url(draft, requirement) -> str:
@@ -395,25 +384,6 @@ def test_a_requirement_of_another_type_is_404(client, applicant, draft):
     assert response.status_code == 404
 
 
-@pytest.fixture
-def chromium():
-    from onboarding.tests.test_browser_journey import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        _close_connections_opened_under_playwright,
-    )
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        _close_connections_opened_under_playwright()
-
-
 def share_of(png: bytes, colour: tuple[int, int, int]) -> float:
     """How much of a screenshot is (nearly) the given colour."""
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((100, 100))
@@ -424,7 +394,7 @@ def share_of(png: bytes, colour: tuple[int, int, int]) -> float:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_reviewer_sees_a_sandboxed_pdf_and_image_rendered_in_the_review_page(
-    live_server, chromium, applicant, reviewer, settings
+    live_server, browser, applicant, reviewer, settings
 ):
     """The sandbox must not cost the reviewer the preview: Chromium's PDF viewer renders the framed PDF under it."""
     settings.SITE_URL = live_server.url
@@ -438,7 +408,7 @@ def test_the_reviewer_sees_a_sandboxed_pdf_and_image_rendered_in_the_review_page
     application = upload_required(application, applicant)
     submit_application(application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True)
 
-    page = chromium.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + "/admin/login/")

@@ -5,9 +5,7 @@ downloads the pre-filled letter, submits and reads the status page.
 """
 
 import io
-import os
 import re
-import shutil
 
 import pytest
 from django.core import mail
@@ -17,51 +15,16 @@ from pypdf import PdfReader, PdfWriter
 from onboarding.models import Application
 from onboarding.services import missing_for_submission
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        _close_connections_opened_under_playwright()
-
-
-def _close_connections_opened_under_playwright() -> None:
-    """Close the database connections the test body opened while Playwright's sync API was running.
-
-    Playwright runs the test body in a greenlet; Django's per-thread connection storage then hands it a connection of
-    its own, which nothing else closes (PostgreSQL then refuses to drop the test database at the end of the run).
-    """
-    from django.db import connections
-
-    connections.close_all()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def scanned_pdf(path, pages: int = 2) -> str:
