@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
@@ -28,6 +29,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="needs an S3-compatible server: set AWS_S3_ENDPOINT_URL (CI starts moto)")
             )
+
+
+def run_at_once(*steps, timeout: float = 60) -> list:
+    """Run each step in a thread of its own, all released together; what each returned, or the exception it raised.
+
+    For races on PostgreSQL (tests marked `postgres` with `transaction=True`): each thread closes its database
+    connection when its step ends, so none outlives the test.
+    """
+    from django.db import connection
+
+    barrier = threading.Barrier(len(steps))
+    results: list = [None] * len(steps)
+
+    def run(index: int, step) -> None:
+        try:
+            barrier.wait()
+            results[index] = step()
+        except Exception as error:  # the caller decides which exceptions are refusals and which are failures
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, step)) for index, step in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
 
 
 def _user(email: str, *, role: str | None = None, is_staff: bool = False, **extra) -> User:

@@ -7,12 +7,11 @@ the two steps released together by a barrier, and checks that each step either d
 business rule, and that the records agree with each other afterwards.
 """
 
-import threading
 from functools import partial
 
 import pytest
-from django.db import OperationalError, connection
 
+from conftest import run_at_once
 from documents import services as document_services
 from documents.models import Document, DocumentEvent, DocumentFile
 from onboarding import services, workflow
@@ -31,26 +30,14 @@ def _upload(application: Application, requirement: Requirement, actor) -> None:
 
 def _race(*steps) -> list[str]:
     """Run the steps in threads released together; each answers "done", "refused: …" or "error: …"."""
-    barrier = threading.Barrier(len(steps))
-    outcomes: list[str] = [""] * len(steps)
-
-    def run(index, step) -> None:
-        try:
-            barrier.wait()
-            step()
-            outcomes[index] = "done"
-        except (ApplicationError, document_services.DocumentError) as refusal:
-            outcomes[index] = f"refused: {refusal.message}"
-        except OperationalError as error:  # "deadlock detected": what the applicant or reviewer saw as a 500
-            outcomes[index] = f"error: {error}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, step)) for index, step in enumerate(steps)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = []
+    for result in run_at_once(*steps):
+        if isinstance(result, (ApplicationError, document_services.DocumentError)):
+            outcomes.append(f"refused: {result.message}")
+        elif isinstance(result, Exception):  # "deadlock detected": what the applicant or reviewer saw as a 500
+            outcomes.append(f"error: {result!r}")
+        else:
+            outcomes.append("done")
     return outcomes
 
 

@@ -1,10 +1,8 @@
 """Two reviewers deciding the same document at the same moment: one decision, one event, one clear refusal."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from conftest import run_at_once
 from documents import services as document_services
 from documents.models import Document, DocumentEvent
 from onboarding import workflow
@@ -14,24 +12,12 @@ from onboarding.tests.helpers import submitted
 
 def _race(decisions) -> list[str]:
     """Run the decisions in threads released together; each answers "won" or the refusal's message."""
-    barrier = threading.Barrier(len(decisions))
-    outcomes: list[str] = []
-
-    def run(decide) -> None:
-        try:
-            barrier.wait()
-            decide()
-            outcomes.append("won")
-        except document_services.DocumentError as error:
-            outcomes.append(str(error.message))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(decide,)) for decide in decisions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = []
+    for result in run_at_once(*decisions):
+        if isinstance(result, document_services.DocumentError):
+            outcomes.append(str(result.message))
+        else:
+            outcomes.append(f"error: {result!r}" if isinstance(result, Exception) else "won")
     return outcomes
 
 

@@ -5,12 +5,10 @@ finds it submitted. (move_application's own lock and table check guard the recor
 first lock the records still hold, but the loser is told that "submitted cannot move to submitted".)
 """
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
+from conftest import run_at_once
 from onboarding import services
 from onboarding.models import Application, ApplicationEvent, Consent
 from onboarding.tests.helpers import complete_draft
@@ -20,29 +18,21 @@ ROUNDS = 8
 
 
 def _submit_twice_at_once(application: Application, applicant) -> list[str]:
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    def submit() -> str:
+        services.submit_application(
+            Application.objects.get(pk=application.pk),
+            actor=applicant,
+            kvkk_notice_accepted=True,
+            explicit_consent_given=True,
+        )
+        return "submitted"
 
-    def submit() -> None:
-        try:
-            barrier.wait()
-            services.submit_application(
-                Application.objects.get(pk=application.pk),
-                actor=applicant,
-                kvkk_notice_accepted=True,
-                explicit_consent_given=True,
-            )
-            outcomes.append("submitted")
-        except services.ApplicationError as error:
-            outcomes.append(f"refused: {error.message}{error.missing or ''}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = []
+    for result in run_at_once(submit, submit):
+        if isinstance(result, services.ApplicationError):
+            outcomes.append(f"refused: {result.message}{result.missing or ''}")
+        else:
+            outcomes.append(result if isinstance(result, str) else f"error: {result!r}")
     return outcomes
 
 

@@ -1,15 +1,15 @@
 """Sending outbox messages against a real SMTP server on a local port: each answer, each failure, never twice."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from conftest import run_at_once
 from outbox import delivery, services
 from outbox.models import OutboxEmail
 from outbox.tests.smtp_server import SmtpServer, closed_port
@@ -173,23 +173,8 @@ def test_send_outbox_sends_what_is_due_and_says_what_is_left(capsys):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_and_sweeps_racing_for_one_message_send_it_exactly_once():
-    emails = [pending() for _ in range(5)]
-    for email in emails:
-        barrier = threading.Barrier(4)
-        results: list = []
-
-        def race(email_id=email.pk, barrier=barrier, results=results):
-            try:
-                barrier.wait()
-                results.append(delivery.deliver_email(email_id))
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=race) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    for email in [pending() for _ in range(5)]:
+        results = run_at_once(*[partial(delivery.deliver_email, email.pk)] * 4)
         assert sorted(results, key=str) == [None, None, None, "sent"]
 
     assert len(mail.outbox) == 5
