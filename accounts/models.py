@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -43,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("etkin"), default=True)
     email_confirmed_at = models.DateTimeField(_("e-posta doğrulandı"), null=True, blank=True)
     date_joined = models.DateTimeField(_("kayıt tarihi"), default=timezone.now)
+    # The language of the person's e-mail (chosen at registration, changed on the notifications page).
+    language = models.CharField(_("e-posta dili"), max_length=8, choices=settings.LANGUAGES, default="tr")
+    # Set when the person refused reminders (one click in any reminder, or the notifications page).
+    reminders_opted_out_at = models.DateTimeField(_("hatırlatmaları kapattı"), null=True, blank=True)
 
     objects = UserManager()
 

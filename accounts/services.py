@@ -101,7 +101,9 @@ def register_applicant(*, email: str, password: str, full_name: str, mobile: str
         raise AccountError("email_taken", EMAIL_TAKEN_MESSAGE)
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email=email, password=password, full_name=full_name, mobile=mobile)
+            user = User.objects.create_user(
+                email=email, password=password, full_name=full_name, mobile=mobile, language=email_language(language)
+            )
     except IntegrityError:
         # The case-insensitive unique constraint caught a registration that committed after our check.
         raise AccountError("email_taken", EMAIL_TAKEN_MESSAGE) from None

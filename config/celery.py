@@ -12,8 +12,10 @@ app.autodiscover_tasks()
 
 # The periodic schedule lives in code (one beat process); what is due lives in the database.
 app.conf.beat_schedule = {
-    # Every fifteen minutes, reviewers get one e-mail listing the submissions they have not yet been told about.
-    "reviewer-digest": {"task": "onboarding.tasks.send_reviewer_digest", "schedule": 15 * 60},
+    # Every ten minutes, whoever is due for a reminder gets one digest of everything still open for them (applicants:
+    # missing documents, rejected items, the corporate line, cargo and originals, the e-mail address; reviewers: new
+    # submissions, documents past the review SLA, originals overdue). Quiet hours hold them until morning.
+    "reminders": {"task": "reminders.tasks.send_reminders", "schedule": 10 * 60},
     # Every minute, whatever e-mail is still waiting in the outbox (its task lost, the broker or SMTP down) is sent.
     "outbox-sweep": {"task": "outbox.tasks.send_due_emails", "schedule": 60},
 }

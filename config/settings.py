@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "documents",
     "billing",
     "outbox",
+    "reminders",
     "axes",
 ]
 
@@ -385,6 +386,26 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The health check is plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- What is due, and reminders (onboarding/due.py, reminders/) ----------------------------------------------------
+
+# Days from an item's start to its deadline: a draft's last change, a rejection, the approval of the scans
+# (originals), submission (the corporate line), registration (the e-mail address).
+PORTAL_DUE_DAYS = {
+    "draft": env_int("PORTAL_DUE_DRAFT_DAYS", 30, minimum=1),
+    "rejected": env_int("PORTAL_DUE_REJECTED_DAYS", 14, minimum=1),
+    "originals": env_int("PORTAL_DUE_ORIGINALS_DAYS", 21, minimum=1),
+    "corporate_line": env_int("PORTAL_DUE_CORPORATE_LINE_DAYS", 30, minimum=1),
+    "confirm_email": env_int("PORTAL_DUE_CONFIRM_EMAIL_DAYS", 7, minimum=1),
+}
+# Originals not received this many days after the applicant recorded the cargo are chased.
+PORTAL_ORIGINALS_TRANSIT_DAYS = env_int("PORTAL_ORIGINALS_TRANSIT_DAYS", 7, minimum=1)
+# Reviewers hear about a document that has waited this long for a decision.
+PORTAL_REVIEW_SLA_HOURS = env_int("PORTAL_REVIEW_SLA_HOURS", 48, minimum=1)
+# An applicant is reminded of an item this many days after it became due, and then no more.
+PORTAL_REMINDER_CADENCE_DAYS = [1, 3, 7, 14]
+# Reminders wait for the morning: none are sent from 21:00 to 08:00 Istanbul time.
+PORTAL_REMINDER_QUIET_HOURS = (env_int("PORTAL_QUIET_FROM_HOUR", 21), env_int("PORTAL_QUIET_UNTIL_HOUR", 8))
 
 # --- The reseller (the guide's values are the defaults) ------------------------------------------------------------
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", onboarding_views.home, name="home"),
     path("healthz", onboarding_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("hesap/bildirimler/", include("reminders.urls")),
     path("hesap/", include("accounts.urls")),
     path("basvuru/", include("onboarding.urls")),
     path("belgeler/", include("documents.urls")),

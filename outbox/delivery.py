@@ -96,7 +96,7 @@ def deliver_email(email_id: int, *, due_only: bool = False) -> str | None:
             template=email.template,
             context=email.context,
             language=email.language,
-            headers={"Message-ID": message_id(email)},
+            headers={**email.headers, "Message-ID": message_id(email)},
         )
     except Exception as error:  # a template that cannot render will not render next time either
         logger.exception("e-mail %s cannot be rendered", email.pk)
@@ -138,17 +138,19 @@ def release_abandoned(now=None) -> int:
     return released + uncertain
 
 
-def send_due_emails(*, chunk: int = 200, limit: int = 5000) -> int:
+def send_due_emails(*, chunk: int = 200, limit: int = 5000, include_fresh: bool = False) -> int:
     """Send every message whose due time has passed, oldest first, in chunks; returns how many were sent.
 
     A message a task is sending right now is skipped (the claim fails); a message that fails again gets a later due
     time and so is not picked twice in one run. At most `limit` per run, so one run's memory and time are bounded.
+    `include_fresh` also takes messages queued in the last minute (which the sweep otherwise leaves to their task).
     """
     release_abandoned()
     sent = seen = 0
     while seen < limit:
+        due_by = timezone.now() + (timedelta(minutes=2) if include_fresh else timedelta(0))
         due = list(
-            OutboxEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=timezone.now())
+            OutboxEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=due_by)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:chunk]
         )
@@ -156,6 +158,6 @@ def send_due_emails(*, chunk: int = 200, limit: int = 5000) -> int:
             break
         for email_id in due:
             seen += 1
-            if deliver_email(email_id, due_only=True) == State.SENT:
+            if deliver_email(email_id, due_only=not include_fresh) == State.SENT:
                 sent += 1
     return sent

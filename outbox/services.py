@@ -44,6 +44,7 @@ def queue_email(
     context: dict,
     language: str | None = None,
     about: models.Model | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail:
     """Record a templated e-mail in the outbox now and have a worker send it once the transaction commits.
 
@@ -53,22 +54,46 @@ def queue_email(
     caller. `language` is the recipient's; ``None`` means the active one (the request's, inside a view): tasks and
     sweeps have no request and should pass it. `about` names the record the message is about (staff see it).
     """
-    if isinstance(to, str):
-        raise TypeError("to must be a list of addresses, not a single string.")
-    # A JSON round trip fails fast on what the column cannot hold, and copies the context so later changes by the
-    # caller cannot alter a message already queued.
-    context = json.loads(json.dumps(context))
-    email = OutboxEmail.objects.create(
-        to=list(to),
-        template=template,
-        language=email_language(language),
-        context=context,
-        about_type=about._meta.label_lower if about is not None else "",
-        about_id=about.pk if about is not None else None,
-        next_attempt_at=timezone.now() + TASK_HEAD_START,
+    [email] = queue_emails(
+        [
+            {
+                "to": to,
+                "template": template,
+                "context": context,
+                "language": language,
+                "about": about,
+                "headers": headers,
+            }
+        ]
     )
-    transaction.on_commit(lambda: publish(email.pk), robust=True)
     return email
+
+
+def queue_emails(messages: list[dict]) -> list[OutboxEmail]:
+    """Several messages in one INSERT (each a dict of queue_email's arguments), for sweeps that write many at once."""
+    rows = []
+    for message in messages:
+        if isinstance(message["to"], str):
+            raise TypeError("to must be a list of addresses, not a single string.")
+        about = message.get("about")
+        rows.append(
+            OutboxEmail(
+                to=list(message["to"]),
+                template=message["template"],
+                # A JSON round trip fails fast on what the column cannot hold, and copies the context so later
+                # changes by the caller cannot alter a message already queued.
+                context=json.loads(json.dumps(message["context"])),
+                headers=json.loads(json.dumps(message.get("headers") or {})),
+                language=email_language(message.get("language")),
+                about_type=about._meta.label_lower if about is not None else "",
+                about_id=about.pk if about is not None else None,
+                next_attempt_at=timezone.now() + TASK_HEAD_START,
+            )
+        )
+    emails = OutboxEmail.objects.bulk_create(rows)
+    for email in emails:
+        transaction.on_commit(lambda pk=email.pk: publish(pk), robust=True)
+    return emails
 
 
 def publish(email_id: int) -> bool:

@@ -1,0 +1,283 @@
+"""What is still needed, by whom and by when: the items each open application is waiting for.
+
+Modelled on Stripe Connect's `currently_due` / `past_due`: every item is due since a moment and has a deadline. The
+items are derived from the state of the rows (nothing is scheduled in a broker), the same way for the applicant's
+page, the admin and the reminder sweep, and for many applications at once in a constant number of queries. What
+happens at a deadline is for staff to decide; nothing here changes an application.
+
+Durations are settings (PORTAL_DUE_DAYS, PORTAL_ORIGINALS_TRANSIT_DAYS, PORTAL_REVIEW_SLA_HOURS).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.models import Application, ApplicationEvent, Requirement
+
+# The applicant's kinds, in the order a digest lists them.
+CONFIRM_EMAIL = "confirm_email"
+DRAFT = "draft"
+REJECTED = "rejected"
+CORPORATE_LINE = "corporate_line"
+CARGO = "cargo"
+ORIGINALS = "originals"
+APPLICANT_KINDS = [CONFIRM_EMAIL, DRAFT, REJECTED, CORPORATE_LINE, CARGO, ORIGINALS]
+# The reviewers' kinds.
+NEW_SUBMISSION = "new_submission"
+REVIEW_WAITING = "review_waiting"
+ORIGINALS_OVERDUE = "originals_overdue"
+REVIEWER_KINDS = [NEW_SUBMISSION, REVIEW_WAITING, ORIGINALS_OVERDUE]
+
+# What each kind asks for, as a heading (the e-mails and pages say more).
+KIND_LABELS = {
+    CONFIRM_EMAIL: _("E-posta adresinizi doğrulayın"),
+    DRAFT: _("Başvurunuzu tamamlayıp gönderin"),
+    REJECTED: _("Reddedilen belgeyi yeniden yükleyin"),
+    CORPORATE_LINE: _("Kurumsal hat numaranızı bildirin"),
+    CARGO: _("Asıl evrakı kargoya verin ve takip numarasını girin"),
+    ORIGINALS: _("Asıl evrak henüz bize ulaşmadı"),
+    NEW_SUBMISSION: _("Yeni başvuru"),
+    REVIEW_WAITING: _("İnceleme süresini aşan belge"),
+    ORIGINALS_OVERDUE: _("Asıl evrak süresi geçti"),
+}
+
+S = Application.Status
+AFTER_SUBMISSION = [S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_ORIGINALS]
+# Applications that may still need something from their applicant (an approved one may still lack its line).
+OPEN_FOR_APPLICANT = [S.DRAFT, *AFTER_SUBMISSION, S.APPROVED]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str
+    # Stable for as long as the item is the same need: the reminder records are keyed on it.
+    key: str
+    since: datetime
+    deadline: datetime
+    application_id: int | None = None
+    reference: str = ""
+    # The checklist items concerned (missing, rejected or awaiting their original), for the reader's list.
+    requirements: tuple = field(default=(), compare=False)
+    # The rejected documents (their reasons are read in the reader's language when the message is written).
+    documents: tuple = field(default=(), compare=False)
+
+    def is_past_due(self, now: datetime) -> bool:
+        return now >= self.deadline
+
+
+def days(kind: str) -> timedelta:
+    return timedelta(days=settings.PORTAL_DUE_DAYS[kind])
+
+
+def _awaiting_since(application_ids: list[int]) -> dict[int, datetime]:
+    """When each application last moved to awaiting originals (its scans were approved)."""
+    return dict(
+        ApplicationEvent.objects.filter(application_id__in=application_ids, to_status=S.AWAITING_ORIGINALS)
+        .values("application_id")
+        .annotate(at=Max("created_at"))
+        .values_list("application_id", "at")
+    )
+
+
+def _requirements_by_type(type_ids: Iterable[int]) -> dict[int, list[Requirement]]:
+    by_type: dict[int, list[Requirement]] = defaultdict(list)
+    for requirement in Requirement.objects.filter(institution_type_id__in=set(type_ids)).select_related(
+        "condition", "document_kind"
+    ):
+        by_type[requirement.institution_type_id].append(requirement)
+    return by_type
+
+
+def applicant_items(applications: list[Application], *, now: datetime) -> dict[int, list[DueItem]]:
+    """Each application's open items for its applicant; four queries whatever the number of applications.
+
+    The applications must be loaded with the fields of the model (no `only()`), one per id.
+    """
+    from documents.models import Document
+
+    ids = [application.pk for application in applications]
+    requirements = _requirements_by_type(a.institution_type_id for a in applications if a.institution_type_id)
+    documents: dict[int, list[Document]] = defaultdict(list)
+    for document in (
+        Document.objects.filter(application_id__in=ids, is_live=True)
+        .annotate(file_count=Count("files"))
+        .select_related("requirement", "rejection_reason")
+    ):
+        documents[document.application_id].append(document)
+    awaiting = _awaiting_since([a.pk for a in applications if a.status == S.AWAITING_ORIGINALS])
+
+    items: dict[int, list[DueItem]] = {}
+    for application in applications:
+        items[application.pk] = _items_of(
+            application,
+            requirements.get(application.institution_type_id, []),
+            documents[application.pk],
+            awaiting.get(application.pk),
+            now,
+        )
+    return items
+
+
+def _items_of(application, requirements, documents, awaiting_since, now) -> list[DueItem]:
+    """The rules, one application at a time, on rows already loaded."""
+    found: list[DueItem] = []
+    base = {"application_id": application.pk, "reference": application.reference}
+    answers = application.condition_answers or {}
+    live = {document.requirement_id: document for document in documents}
+    applicable = [requirement for requirement in requirements if requirement.applies(answers)]
+
+    if application.status == S.DRAFT:
+        # The whole draft is one item: finish it (the missing required documents listed) and submit.
+        missing = tuple(
+            requirement
+            for requirement in applicable
+            if requirement.is_required(answers) and not (live.get(requirement.id) and live[requirement.id].file_count)
+        )
+        found.append(
+            DueItem(
+                DRAFT,
+                f"{DRAFT}:{application.pk}",
+                since=application.created_at,
+                deadline=application.updated_at + days(DRAFT),
+                requirements=missing,
+                **base,
+            )
+        )
+
+    if application.status == S.CHANGES_REQUESTED:
+        for document in documents:
+            if document.status == document.Status.REJECTED:
+                found.append(
+                    DueItem(
+                        REJECTED,
+                        f"{REJECTED}:{document.pk}",
+                        since=document.decided_at,
+                        deadline=document.decided_at + days(REJECTED),
+                        requirements=(document.requirement,),
+                        documents=(document,),
+                        **base,
+                    )
+                )
+
+    if application.has_corporate_line is False and not application.corporate_line_number:
+        since = application.submitted_at or application.created_at
+        found.append(
+            DueItem(CORPORATE_LINE, f"{CORPORATE_LINE}:{application.pk}", since, since + days(CORPORATE_LINE), **base)
+        )
+
+    if application.status in AFTER_SUBMISSION:
+        originals_deadline = (awaiting_since or application.submitted_at) + days(ORIGINALS)
+        if application.cargo_recorded_at is None:
+            found.append(
+                DueItem(CARGO, f"{CARGO}:{application.pk}", application.submitted_at, originals_deadline, **base)
+            )
+        else:
+            arrived_by = application.cargo_recorded_at + timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS)
+            waiting = tuple(
+                requirement
+                for requirement in applicable
+                if requirement.is_required(answers)
+                and not (live.get(requirement.id) and live[requirement.id].original_received_at)
+            )
+            if waiting and now >= arrived_by:
+                found.append(
+                    DueItem(
+                        ORIGINALS,
+                        f"{ORIGINALS}:{application.pk}:{application.cargo_recorded_at:%Y%m%d%H%M%S}",
+                        since=arrived_by,
+                        deadline=max(originals_deadline, arrived_by + timedelta(days=7)),
+                        requirements=waiting,
+                        **base,
+                    )
+                )
+    return found
+
+
+def confirm_email_item(user, *, now: datetime) -> DueItem | None:
+    """The address is not confirmed yet (nothing can be submitted until it is)."""
+    if user.email_confirmed_at is not None or not user.is_active:
+        return None
+    return DueItem(
+        CONFIRM_EMAIL, f"{CONFIRM_EMAIL}:{user.pk}", user.date_joined, user.date_joined + days(CONFIRM_EMAIL)
+    )
+
+
+def items_for_application(application: Application, *, now: datetime) -> list[DueItem]:
+    """One application's open items, with its applicant's unconfirmed address first (the applicant's page)."""
+    items = (
+        applicant_items([application], now=now)[application.pk] if application.status in OPEN_FOR_APPLICANT else []
+    )
+    confirm = confirm_email_item(application.applicant, now=now)
+    return ([confirm] if confirm else []) + items
+
+
+def reviewer_items(*, now: datetime) -> list[DueItem]:
+    """What reviewers should hear about: new submissions, documents waiting past the SLA, originals overdue.
+
+    Three queries, each over an index of open applications; the lists are as long as the back office's backlog.
+    """
+    from documents.models import Document
+
+    found: list[DueItem] = []
+    for application in Application.objects.filter(status=S.SUBMITTED).only("pk", "reference", "submitted_at"):
+        # A resubmission is new again: the submission time is part of the key.
+        key = f"{NEW_SUBMISSION}:{application.pk}:{application.submitted_at:%Y%m%d%H%M%S}"
+        found.append(
+            DueItem(
+                NEW_SUBMISSION,
+                key,
+                application.submitted_at,
+                application.submitted_at + timedelta(hours=settings.PORTAL_REVIEW_SLA_HOURS),
+                application_id=application.pk,
+                reference=application.reference,
+            )
+        )
+
+    sla = timedelta(hours=settings.PORTAL_REVIEW_SLA_HOURS)
+    waiting = (
+        Document.objects.filter(
+            is_live=True,
+            status=Document.Status.UPLOADED,
+            application__status__in=[S.SUBMITTED, S.IN_REVIEW],
+        )
+        .filter(Q(application__submitted_at__lte=now - sla))
+        .select_related("application", "requirement")
+        .order_by("application__submitted_at", "pk")
+    )
+    for document in waiting:
+        since = max(document.application.submitted_at, document.created_at) + sla
+        if since > now:
+            continue
+        found.append(
+            DueItem(
+                REVIEW_WAITING,
+                f"{REVIEW_WAITING}:{document.pk}",
+                since,
+                since,
+                application_id=document.application_id,
+                reference=document.application.reference,
+                requirements=(document.requirement,),
+            )
+        )
+
+    awaiting = list(Application.objects.filter(status=S.AWAITING_ORIGINALS).only("pk", "reference", "submitted_at"))
+    approved_at = _awaiting_since([a.pk for a in awaiting])
+    for application in awaiting:
+        deadline = approved_at.get(application.pk, application.submitted_at) + days(ORIGINALS)
+        if now >= deadline:
+            found.append(
+                DueItem(
+                    ORIGINALS_OVERDUE,
+                    f"{ORIGINALS_OVERDUE}:{application.pk}",
+                    deadline,
+                    deadline,
+                    application_id=application.pk,
+                    reference=application.reference,
+                )
+            )
+    return found

@@ -1,0 +1,306 @@
+"""The reminder sweep: who is due for which reminder now, recorded once, one digest e-mail per person.
+
+1. **What is due** comes from `onboarding.due`, derived from the rows, for a chunk of people at a time (a chunk of
+   applicants with their open applications; unconfirmed accounts; the reviewers).
+2. **Which step.** An applicant's item is reminded 1, 3, 7 and 14 days after it became due
+   (PORTAL_REMINDER_CADENCE_DAYS) and then no more; a missed step is not made up (the latest step passed is the one
+   sent). Reviewers hear of a new submission once and of an overdue item every day while it lasts.
+3. **Recorded once.** Every (person, item, step) not yet recorded is inserted, and the person's digest is queued in
+   the outbox, in one transaction per chunk. The unique key makes a second sweep, a redelivered task or two sweeps at
+   once send nothing more: the loser of a race gets an IntegrityError, rolls back and looks again.
+4. **One e-mail per person per sweep** lists everything open for them, each item with what to do, its deadline and a
+   link straight to the place to do it. Nothing goes out in quiet hours (21:00–08:00 Istanbul), nothing to a person
+   who opted out; every reminder carries a signed link (and List-Unsubscribe headers) to stop them.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from accounts.roles import REVIEWERS
+from onboarding import due
+from onboarding.models import Application
+from outbox.services import queue_emails
+from reminders.models import Reminder
+
+logger = logging.getLogger(__name__)
+
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    emails: int = 0
+    quiet: bool = False
+
+
+# --- Rules -------------------------------------------------------------------------------------------------------
+
+
+def in_quiet_hours(now: datetime) -> bool:
+    """Istanbul's night (Turkey keeps UTC+3 all year): reminders wait for the morning."""
+    start, end = settings.PORTAL_REMINDER_QUIET_HOURS
+    hour = now.astimezone(ISTANBUL).hour
+    return (hour >= start or hour < end) if start > end else start <= hour < end
+
+
+def applicant_step(since: datetime, now: datetime) -> int:
+    """Which reminder of an item is due now: 0 before the first, then 1, 2 … up to the length of the cadence."""
+    return sum(1 for offset in settings.PORTAL_REMINDER_CADENCE_DAYS if now >= since + timedelta(days=offset))
+
+
+def reviewer_step(item: due.DueItem, now: datetime) -> int:
+    """A new submission once; anything overdue once a day (the day number is the step)."""
+    if now < item.since:
+        return 0
+    if item.kind == due.NEW_SUBMISSION:
+        return 1
+    return int((now - item.since) / timedelta(days=1)) + 1
+
+
+def unsubscribe_token(user: User) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def user_for_unsubscribe_token(token: str) -> User | None:
+    """The person a stop link names, or None for a link that was not made by us. Links do not expire."""
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=payload.get("u") if isinstance(payload, dict) else None).first()
+
+
+def unsubscribe_url(user: User) -> str:
+    return settings.SITE_URL + reverse("reminders:stop", args=[unsubscribe_token(user)])
+
+
+@transaction.atomic
+def set_reminders(user: User, *, enabled: bool) -> User:
+    """Turn a person's reminders on or off (idempotent: the first time they were turned off is kept)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if enabled:
+        locked.reminders_opted_out_at = None
+    elif locked.reminders_opted_out_at is None:
+        locked.reminders_opted_out_at = timezone.now()
+    locked.save(update_fields=["reminders_opted_out_at"])
+    return locked
+
+
+@transaction.atomic
+def save_preferences(user: User, *, reminders: bool, language: str) -> User:
+    """The notifications page: reminders on or off, and the language of every e-mail to this person."""
+    locked = set_reminders(user, enabled=reminders)
+    locked.language = language
+    locked.save(update_fields=["language"])
+    return locked
+
+
+def recent_reminders_of(user: User) -> list[Reminder]:
+    return list(Reminder.objects.filter(recipient=user).select_related("application").order_by("-created_at")[:10])
+
+
+# --- The sweep ---------------------------------------------------------------------------------------------------
+
+
+def send_reminders(*, now: datetime | None = None, chunk_size: int = 500) -> SweepResult:
+    """Record and queue every reminder due now; safe to run at any time, any number of times, concurrently."""
+    now = now or timezone.now()
+    result = SweepResult()
+    if in_quiet_hours(now):
+        result.quiet = True
+        return result
+    _remind_applicants(now, chunk_size, result)
+    _remind_unconfirmed(now, chunk_size, result)
+    _remind_reviewers(now, result)
+    return result
+
+
+def _remind_applicants(now: datetime, chunk_size: int, result: SweepResult) -> None:
+    """Applicants with open applications, a chunk of people at a time: all of a person's items in one chunk."""
+    open_applications = Application.objects.filter(status__in=due.OPEN_FOR_APPLICANT)
+    last = 0
+    while True:
+        applicant_ids = list(
+            open_applications.filter(applicant_id__gt=last)
+            .order_by("applicant_id")
+            .values_list("applicant_id", flat=True)
+            .distinct()[:chunk_size]
+        )
+        if not applicant_ids:
+            return
+        last = applicant_ids[-1]
+        people = {user.pk: user for user in User.objects.filter(pk__in=applicant_ids, is_active=True)}
+        applications = list(
+            open_applications.filter(applicant_id__in=people).select_related("institution_type").order_by("pk")
+        )
+        items = due.applicant_items(applications, now=now)
+        per_person: dict[int, list[due.DueItem]] = defaultdict(list)
+        for user in people.values():
+            if confirm := due.confirm_email_item(user, now=now):
+                per_person[user.pk].append(confirm)
+        for application in applications:
+            per_person[application.applicant_id].extend(items[application.pk])
+        _record_and_queue(people, per_person, now, result)
+
+
+def _remind_unconfirmed(now: datetime, chunk_size: int, result: SweepResult) -> None:
+    """Accounts whose address is not confirmed and that have no open application (those were reminded above)."""
+    last = 0
+    while True:
+        people = {
+            user.pk: user
+            for user in User.objects.filter(
+                pk__gt=last, email_confirmed_at__isnull=True, is_active=True, is_staff=False
+            )
+            .exclude(applications__status__in=due.OPEN_FOR_APPLICANT)
+            .order_by("pk")[:chunk_size]
+        }
+        if not people:
+            return
+        last = max(people)
+        per_person = {pk: [due.confirm_email_item(user, now=now)] for pk, user in people.items()}
+        _record_and_queue(people, per_person, now, result)
+
+
+def _remind_reviewers(now: datetime, result: SweepResult) -> None:
+    items = due.reviewer_items(now=now)
+    if not items:
+        return
+    reviewers = {
+        user.pk: user
+        for user in User.objects.filter(groups__name=REVIEWERS, is_active=True, is_staff=True).distinct()
+    }
+    _record_and_queue(reviewers, dict.fromkeys(reviewers, items), now, result, reviewer=True)
+
+
+def _record_and_queue(
+    people: dict[int, User],
+    per_person: dict[int, list[due.DueItem]],
+    now: datetime,
+    result: SweepResult,
+    *,
+    reviewer: bool = False,
+) -> None:
+    """Steps 3 and 4 of the module's docstring for one chunk of people: a constant number of queries."""
+    step_of = (lambda item: reviewer_step(item, now)) if reviewer else (lambda item: applicant_step(item.since, now))
+    wanted = {
+        pk: [(item, step) for item in items if (step := step_of(item))]
+        for pk, items in per_person.items()
+        if people[pk].reminders_opted_out_at is None
+    }
+    wanted = {pk: pairs for pk, pairs in wanted.items() if pairs}
+    if not wanted:
+        return
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                recorded = set(
+                    Reminder.objects.filter(
+                        recipient_id__in=wanted,
+                        item_key__in={item.key for pairs in wanted.values() for item, _ in pairs},
+                    ).values_list("recipient_id", "item_key", "step")
+                )
+                new = {
+                    pk: [(item, step) for item, step in pairs if (pk, item.key, step) not in recorded]
+                    for pk, pairs in wanted.items()
+                }
+                new = {pk: pairs for pk, pairs in new.items() if pairs}
+                if not new:
+                    return
+                emails = queue_emails([_digest(people[pk], per_person[pk], now, reviewer=reviewer) for pk in new])
+                Reminder.objects.bulk_create(
+                    Reminder(
+                        recipient_id=pk,
+                        item_key=item.key,
+                        kind=item.kind,
+                        step=step,
+                        application_id=item.application_id,
+                        email=email,
+                    )
+                    for (pk, pairs), email in zip(new.items(), emails, strict=True)
+                    for item, step in pairs
+                )
+            result.emails += len(new)
+            result.reminders += sum(len(pairs) for pairs in new.values())
+            return
+        except IntegrityError:
+            # Another sweep recorded some of these between our look and our insert; look again.
+            logger.info("reminders: a concurrent sweep won a race (attempt %s); looking again", attempt)
+    logger.warning("reminders: gave up on a chunk after two races; the next sweep takes it")
+
+
+# --- The digest --------------------------------------------------------------------------------------------------
+
+
+def _date(moment: datetime) -> str:
+    return moment.astimezone(ISTANBUL).strftime("%d.%m.%Y")
+
+
+def _link(item: due.DueItem, *, reviewer: bool) -> str:
+    if reviewer:
+        return settings.SITE_URL + reverse("admin:onboarding_application_change", args=[item.application_id])
+    if item.kind == due.CONFIRM_EMAIL:
+        return settings.SITE_URL + reverse("accounts:resend-confirmation")
+    if item.kind == due.DRAFT:
+        return settings.SITE_URL + reverse("onboarding:application-step", args=[item.reference, "belgeler"])
+    anchor = {
+        due.REJECTED: f"#belge-{item.requirements[0].pk}" if item.requirements else "",
+        due.CORPORATE_LINE: "#kurumsal-hat",
+        due.CARGO: "#kargo",
+        due.ORIGINALS: "#asil-evrak",
+    }.get(item.kind, "")
+    return settings.SITE_URL + reverse("onboarding:application-status", args=[item.reference]) + anchor
+
+
+def describe(item: due.DueItem, now: datetime, *, reviewer: bool = False) -> dict:
+    """An item as the templates print it, in the active language: JSON only (it is stored in the outbox)."""
+    return {
+        "kind": item.kind,
+        "reference": item.reference,
+        "since": _date(item.since),
+        "deadline": _date(item.deadline),
+        "past_due": item.is_past_due(now),
+        "labels": [requirement.localized("label") for requirement in item.requirements],
+        "reasons": [document.rejection_text for document in item.documents],
+        "url": _link(item, reviewer=reviewer),
+    }
+
+
+def _digest(user: User, items: list[due.DueItem], now: datetime, *, reviewer: bool) -> dict:
+    """One person's e-mail: every open item, in their language, with the link that stops reminders."""
+    stop = unsubscribe_url(user)
+    with translation.override(user.language):
+        described = [describe(item, now, reviewer=reviewer) for item in items]
+    return {
+        "to": [user.email],
+        "template": "reviewer_reminder" if reviewer else "applicant_reminder",
+        "language": user.language,
+        "about": user,
+        "context": {
+            "full_name": user.get_full_name(),
+            "items": described,
+            "past_due_count": sum(1 for item in described if item["past_due"]),
+            "unsubscribe_url": stop,
+            "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
+            "cargo_address": settings.PORTAL_CARGO_ADDRESS,
+        },
+        # RFC 8058: mail programs offer "unsubscribe" and POST to the link, which stops reminders at once.
+        "headers": {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    }
+
+
+def reminders_of(application: Application) -> list[Reminder]:
+    """The reminders sent about an application, newest first (the applicant's page: "we reminded you on …")."""
+    return list(Reminder.objects.filter(application=application).order_by("-created_at")[:20])
