@@ -331,11 +331,9 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("oluşturuldu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellendi"), auto_now=True)
     submitted_at = models.DateTimeField(_("gönderildi"), null=True, blank=True)
-    # Set when the reviewers' digest has mentioned this submission; the digest sweep picks the ones still unset.
-    reviewers_notified_at = models.DateTimeField(_("incelemecilere bildirildi"), null=True, blank=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "completed_steps", "reviewers_notified_at"],
+        excluded_fields=["updated_at", "completed_steps"],
         verbose_name=_("başvuru geçmişi"),
     )
 

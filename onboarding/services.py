@@ -436,7 +436,6 @@ def resubmit_application(application: Application, *, actor: "User") -> Applicat
     if missing:
         raise ApplicationError(_("Yeniden gönderebilmeniz için eksikler var."), missing=missing)
     locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
-    Application.objects.filter(pk=locked.pk).update(reviewers_notified_at=None)
     _notify_applicant(locked, "application_submitted")
     return locked
 
@@ -460,45 +459,3 @@ def record_cargo(application: Application, *, company: str, tracking_number: str
     locked.cargo_recorded_at = timezone.now()
     locked.save(update_fields=["cargo_company", "cargo_tracking_number", "cargo_recorded_at", "updated_at"])
     return locked
-
-
-def notify_reviewers_of_submissions() -> int:
-    """One digest e-mail to every reviewer listing the submissions not yet announced; returns how many it listed.
-
-    Safe to run twice: the rows are claimed under a lock and marked in the same transaction as the e-mail is queued.
-    """
-    from accounts.models import User
-    from accounts.roles import REVIEWERS
-
-    with transaction.atomic():
-        pending = list(
-            Application.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Application.Status.SUBMITTED, reviewers_notified_at__isnull=True)
-            .select_related("institution_type")
-            .order_by("submitted_at")[:200]
-        )
-        if not pending:
-            return 0
-        recipients = list(
-            User.objects.filter(groups__name=REVIEWERS, is_active=True).values_list("email", flat=True).distinct()
-        )
-        Application.objects.filter(pk__in=[a.pk for a in pending]).update(reviewers_notified_at=timezone.now())
-        if recipients:
-            queue_email(
-                to=recipients,
-                template="reviewer_digest",
-                context={
-                    "admin_url": settings.SITE_URL + reverse("admin:onboarding_application_changelist"),
-                    "applications": [
-                        {
-                            "reference": a.reference,
-                            "legal_name": a.legal_name,
-                            "type": a.institution_type.name if a.institution_type else "",
-                            "submitted_at": timezone.localtime(a.submitted_at).strftime("%d.%m.%Y %H:%M"),
-                        }
-                        for a in pending
-                    ],
-                },
-                language=settings.LANGUAGE_CODE,
-            )
-        return len(pending)

@@ -194,23 +194,6 @@ def test_the_applicant_re_uploads_and_resubmits(logged_in, applicant, reviewer, 
     ]
 
 
-def test_reviewers_get_one_digest_of_new_submissions_and_never_twice(
-    applicant, other_applicant, reviewer, django_capture_on_commit_callbacks
-):
-    first = submitted(applicant)
-    second = submitted(other_applicant)
-    mail.outbox.clear()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        listed = services.notify_reviewers_of_submissions()
-        again = services.notify_reviewers_of_submissions()
-
-    assert (listed, again) == (2, 0)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [reviewer.email]
-    assert first.reference in mail.outbox[0].body and second.reference in mail.outbox[0].body
-
-
 def test_another_applicant_gets_404_on_the_after_submission_urls(client, applicant, other_applicant):
     application = submitted(applicant)
     client.force_login(other_applicant)
