@@ -7,7 +7,6 @@ from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import User
+from outbox.models import OutboxEmail
 from outbox.rendering import email_language
 from outbox.services import queue_email
 
@@ -136,15 +136,21 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def _first_in_interval(kind: str, user: User) -> bool:
-    """True for the first e-mail of this kind to this user in RESEND_INTERVAL_SECONDS, False for any other.
+def _first_in_interval(template: str, user: User) -> bool:
+    """True unless an e-mail of this template went to this user in the last RESEND_INTERVAL_SECONDS.
 
     The forms that send account e-mail answer anyone, so each kind is limited per account: no form can be used to
-    flood someone's mailbox. While the cache is down the limit is lifted (config/cache.py) rather than the form.
+    flood someone's mailbox. The outbox is the record of what was sent, so the limit holds with Redis down too; the
+    account's row is locked first, so two requests at once cannot both pass. Call inside a transaction.
     """
-    return cache.add(f"accounts:{kind}:{user.pk}", 1, timeout=RESEND_INTERVAL_SECONDS)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    since = timezone.now() - timedelta(seconds=RESEND_INTERVAL_SECONDS)
+    return not OutboxEmail.objects.filter(
+        about_type=User._meta.label_lower, about_id=user.pk, template=template, created_at__gte=since
+    ).exists()
 
 
+@transaction.atomic
 def resend_confirmation(user: User, *, language: str | None = None) -> bool:
     """Queue a new confirmation link unless the address is already confirmed or one was sent in the last minute.
 
@@ -152,18 +158,19 @@ def resend_confirmation(user: User, *, language: str | None = None) -> bool:
     """
     if user.email_confirmed_at is not None or not user.is_active:
         return False
-    if not _first_in_interval("resend-confirmation", user):
+    if not _first_in_interval("confirm_email", user):
         return False
     queue_confirmation_email(user, language=language)
     return True
 
 
+@transaction.atomic
 def queue_password_reset_email(user: User, *, reset_path: str, language: str | None = None) -> bool:
     """Queue the password-reset e-mail unless one went to this account in the last minute; returns whether it did.
 
     The reset form answers the same whatever this returns and whether or not the address has an account.
     """
-    if not _first_in_interval("password-reset", user):
+    if not _first_in_interval("password_reset", user):
         return False
     queue_email(
         to=[user.email],

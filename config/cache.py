@@ -15,13 +15,13 @@ import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 PAUSE_SECONDS = 15.0
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Unreachable, and also reachable but refusing (out of memory, read-only replica after a failover, MISCONF).
+_UNREACHABLE = (RedisError, OSError)
 
 
 def _fallback(method, answer):

@@ -15,7 +15,8 @@ app.conf.beat_schedule = {
     # Every ten minutes, whoever is due for a reminder gets one digest of everything still open for them (applicants:
     # missing documents, rejected items, the corporate line, cargo and originals, the e-mail address; reviewers: new
     # submissions, documents past the review SLA, originals overdue). Quiet hours hold them until morning.
-    "reminders": {"task": "reminders.tasks.send_reminders", "schedule": 10 * 60},
+    "reminders": {"task": "reminders.tasks.send_reminders", "schedule": 10 * 60, "options": {"expires": 9 * 60}},
     # Every minute, whatever e-mail is still waiting in the outbox (its task lost, the broker or SMTP down) is sent.
-    "outbox-sweep": {"task": "outbox.tasks.send_due_emails", "schedule": 60},
+    # (A tick not started within its interval expires: a busy or stopped worker does not pile up sweeps.)
+    "outbox-sweep": {"task": "outbox.tasks.send_due_emails", "schedule": 60, "options": {"expires": 55}},
 }

@@ -214,7 +214,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Istanbul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast rather than hang a request when Redis is down; due work lives in the database.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3, "max_retries": 2}
+# socket_timeout too: a Redis that accepts connections but never answers (frozen, or lost in a network split) must
+# not hold a request for ever in the publish that follows its commit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 3,
+    "max_retries": 2,
+}
 # One quick retry of a publish, then give up: the outbox sweep sends what a lost publish left behind.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import mailers
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,7 +37,8 @@ State = OutboxEmail.State
 
 
 def max_attempts() -> int:
-    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8)
+    """Attempts before a message that was never taken is given up: 60 is about two days at the longest interval."""
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 60)
 
 
 def sending_lease() -> timedelta:
@@ -63,10 +65,20 @@ def _finish(email: OutboxEmail, state: str, error: str = "", **extra) -> str:
             fields["state"] = state = State.FAILED
         else:
             fields["next_attempt_at"] = timezone.now() + retry_delay(email.attempts)
-    OutboxEmail.objects.filter(pk=email.pk, state=State.SENDING).update(**fields)
+    # Only our own claim is finished: a row a sweep released and re-claimed meanwhile (attempts moved on) is not ours.
+    if not _ours(email).update(**fields):
+        logger.warning(
+            "e-mail %s attempt %s: claim lost before it could be finished as %s", email.pk, email.attempts, state
+        )
+        return None
     log = logger.info if state == State.SENT else logger.warning
     log("e-mail %s (%s) attempt %s: %s %s", email.pk, email.template, email.attempts, state, error)
     return state
+
+
+def _ours(email: OutboxEmail):
+    """The row while it is still held by this attempt's claim."""
+    return OutboxEmail.objects.filter(pk=email.pk, state=State.SENDING, attempts=email.attempts)
 
 
 def _close_quietly(connection) -> None:
@@ -86,7 +98,12 @@ def deliver_email(email_id: int, *, due_only: bool = False) -> str | None:
     claimable = OutboxEmail.objects.filter(pk=email_id, state=State.PENDING)
     if due_only:
         claimable = claimable.filter(next_attempt_at__lte=now)
-    if not claimable.update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now, handed_over_at=None):
+    # durable: refuses to run inside a caller's transaction, whose rollback would undo the claim after the send.
+    with transaction.atomic(durable=True):
+        claimed = claimable.update(
+            state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now, handed_over_at=None
+        )
+    if not claimed:
         return None
     email = OutboxEmail.objects.get(pk=email_id)
 
@@ -110,11 +127,18 @@ def deliver_email(email_id: int, *, due_only: bool = False) -> str | None:
         _close_quietly(connection)
         return _finish(email, State.PENDING, f"connect: {error!r}", subject=subject)
 
-    OutboxEmail.objects.filter(pk=email.pk).update(handed_over_at=timezone.now(), subject=subject)
+    if not _ours(email).update(handed_over_at=timezone.now(), subject=subject):
+        # A sweep took the message back from this attempt (it outlived the lease): the message is theirs now.
+        _close_quietly(connection)
+        return None
     try:
-        connection.send_messages([message])
+        sent = connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:
-        return _finish(email, State.FAILED, f"recipients refused: {error.recipients!r}")
+        # Every recipient refused: "not now" (4xx: greylisting, rate limits) is retried, anything else is final.
+        transient = all(400 <= code < 500 for code, _text in error.recipients.values())
+        return _finish(
+            email, State.PENDING if transient else State.FAILED, f"recipients refused: {error.recipients!r}"
+        )
     except smtplib.SMTPResponseException as error:
         transient = 400 <= error.smtp_code < 500
         return _finish(email, State.PENDING if transient else State.FAILED, f"{error.smtp_code} {error.smtp_error!r}")
@@ -124,6 +148,8 @@ def deliver_email(email_id: int, *, due_only: bool = False) -> str | None:
         return _finish(email, State.UNCERTAIN, f"no answer: {error!r}")
     finally:
         _close_quietly(connection)
+    if sent != 1:  # no recipients at all: nothing was sent, and nothing will be
+        return _finish(email, State.FAILED, "no recipients")
     return _finish(email, State.SENT)
 
 
@@ -131,11 +157,15 @@ def release_abandoned(now=None) -> int:
     """Rows a dead worker left in sending: back to pending if never handed over, uncertain if they were."""
     now = now or timezone.now()
     stale = OutboxEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - sending_lease())
+    # A message whose every attempt kills its worker must not come back for ever.
+    exhausted = stale.filter(handed_over_at__isnull=True, attempts__gte=max_attempts()).update(
+        state=State.FAILED, last_error="worker stopped before handing the message over, on every attempt"
+    )
     released = stale.filter(handed_over_at__isnull=True).update(state=State.PENDING, next_attempt_at=now)
     uncertain = stale.filter(handed_over_at__isnull=False).update(
         state=State.UNCERTAIN, last_error="worker stopped after handing the message to the server"
     )
-    return released + uncertain
+    return exhausted + released + uncertain
 
 
 def send_due_emails(*, chunk: int = 200, limit: int = 5000, include_fresh: bool = False) -> int:
@@ -144,10 +174,12 @@ def send_due_emails(*, chunk: int = 200, limit: int = 5000, include_fresh: bool 
     A message a task is sending right now is skipped (the claim fails); a message that fails again gets a later due
     time and so is not picked twice in one run. At most `limit` per run, so one run's memory and time are bounded.
     `include_fresh` also takes messages queued in the last minute (which the sweep otherwise leaves to their task).
+    After three messages in a row that the server did not take, the run stops: a server that is down or silently
+    dropping connections would otherwise cost every waiting message its timeout; the next run tries again.
     """
     release_abandoned()
-    sent = seen = 0
-    while seen < limit:
+    sent = seen = not_taken = 0
+    while seen < limit and not_taken < 3:
         due_by = timezone.now() + (timedelta(minutes=2) if include_fresh else timedelta(0))
         due = list(
             OutboxEmail.objects.filter(state=State.PENDING, next_attempt_at__lte=due_by)
@@ -158,6 +190,13 @@ def send_due_emails(*, chunk: int = 200, limit: int = 5000, include_fresh: bool 
             break
         for email_id in due:
             seen += 1
-            if deliver_email(email_id, due_only=not include_fresh) == State.SENT:
+            outcome = deliver_email(email_id, due_only=not include_fresh)
+            if outcome == State.SENT:
                 sent += 1
+                not_taken = 0
+            elif outcome == State.PENDING:
+                not_taken += 1
+                if not_taken >= 3:
+                    logger.warning("outbox sweep stopped: the mail server took none of the last 3 messages")
+                    break
     return sent

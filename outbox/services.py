@@ -119,7 +119,8 @@ def resend_email(email: OutboxEmail, *, actor) -> OutboxEmail:
     logger.info("e-mail %s (%s) sent again by %s", locked.pk, locked.get_state_display(), actor)
     locked.state = OutboxEmail.State.PENDING
     locked.next_attempt_at = timezone.now()
-    locked.save(update_fields=["state", "next_attempt_at"])
+    locked.attempts = 0  # a fresh series of attempts, not the last of the old one
+    locked.save(update_fields=["state", "next_attempt_at", "attempts"])
     transaction.on_commit(lambda: publish(locked.pk), robust=True)
     return locked
 

@@ -4,12 +4,15 @@ Redis is unreachable here the way an outage looks to the portal — a connection
 production settings' cache and session configuration, and Celery publishing for real (not eagerly) to that address.
 """
 
+import socketserver
+import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,7 +24,7 @@ from onboarding.services import checklist
 from onboarding.tests.helpers import draft_with_answers, pdf_upload
 from outbox import delivery, services
 from outbox.models import OutboxEmail
-from outbox.tests.smtp_server import closed_port
+from outbox.tests.smtp_server import SilentServer, closed_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -101,3 +104,51 @@ def test_while_redis_is_down_an_applicant_registers_logs_in_uploads_and_submits_
     waiting.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     assert delivery.send_due_emails() == 3
     assert len(mail.outbox) == 3
+
+
+class RefusingRedis(socketserver.StreamRequestHandler):
+    """A Redis that answers every command with an error (out of memory, as when a full broker queue fills it)."""
+
+    def handle(self) -> None:
+        while line := self.rfile.readline():
+            if line.startswith(b"*"):  # the start of a command; its arguments follow and are ignored
+                self.wfile.write(b"-OOM command not allowed when used memory > 'maxmemory'.\r\n")
+
+
+def test_a_redis_that_answers_with_errors_is_a_cache_miss_not_a_500(settings, client, applicant):
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), RefusingRedis)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CACHES = {
+        "default": {
+            **django_settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{server.server_address[1]}/0",
+        }
+    }
+    resilient_cache.resume()
+    try:
+        assert cache.add("a-key", 1) is True
+        assert cache.get("a-key", "missing") == "missing"
+        client.force_login(applicant)
+        assert client.get("/").status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        resilient_cache.resume()
+
+
+def test_a_redis_that_accepts_connections_but_never_answers_delays_mail_and_holds_no_request(redis_down, settings):
+    with SilentServer() as silent:
+        url = f"redis://127.0.0.1:{silent.port}/0"
+        settings.CACHES = {"default": {**django_settings.CACHES["default"], "LOCATION": url}}
+        app.conf.update(broker_url=url)
+        app._pool = None
+        app.amqp._producer_pool = None
+        outcome: list = []
+        worker = threading.Thread(target=lambda: outcome.append((services.publish(1), cache.get("x", "miss"))))
+        worker.start()
+        worker.join(timeout=60)
+
+    # Bounded by the socket timeouts, not hung: the message waits for the sweep, the cache misses.
+    assert not worker.is_alive()
+    assert outcome == [(False, "miss")]

@@ -2,7 +2,8 @@
 
 It speaks enough SMTP for smtplib (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps what it accepted.
 `behaviour` decides the answer to the end of DATA: "accept" (250), "busy" (451), "refuse" (550), or "vanish" (the
-connection is closed with no answer, as when a reply is lost). "refuse_recipients" answers 550 to every RCPT.
+connection is closed with no answer, as when a reply is lost). "refuse_recipients" answers 550 to every RCPT,
+"greylist" 451.
 """
 
 import socket
@@ -27,7 +28,8 @@ class _Handler(socketserver.StreamRequestHandler):
             elif verb == "HELO" or verb == "MAIL" or verb == "RSET" or verb == "NOOP":
                 self.write("250 OK")
             elif verb == "RCPT":
-                self.write("550 no such user" if server.behaviour == "refuse_recipients" else "250 OK")
+                answer = {"refuse_recipients": "550 no such user", "greylist": "451 greylisted, try again later"}
+                self.write(answer.get(server.behaviour, "250 OK"))
             elif verb == "DATA":
                 self.write("354 go ahead")
                 data = b""
@@ -78,3 +80,19 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class SilentServer:
+    """A server that accepts connections and never says a word: a frozen Redis, or one lost in a network split."""
+
+    def __init__(self):
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(16)
+        self.port = self._socket.getsockname()[1]
+
+    def __enter__(self) -> "SilentServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._socket.close()

@@ -5,6 +5,7 @@ from functools import partial
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -105,7 +106,7 @@ def test_a_lost_answer_after_hand_over_is_uncertain_and_never_sent_again_by_itse
         assert delivery.send_due_emails() == 1
 
     email.refresh_from_db()
-    assert (email.state, email.attempts) == ("sent", 2)
+    assert (email.state, email.attempts) == ("sent", 1)  # a resend starts a fresh series of attempts
     assert server.received[0]["Message-ID"] == server.received[1]["Message-ID"]
 
 
@@ -153,9 +154,9 @@ def test_the_sweep_sends_in_chunks_with_a_constant_number_of_queries_per_message
     for _ in range(12):
         pending()
 
-    # 2 to release abandoned rows, a select per chunk (3 and an empty one), per message claim, read, hand-over and
-    # finish: the same for any number of messages per chunk.
-    with django_assert_max_num_queries(2 + 4 + 12 * 4):
+    # 3 to release abandoned rows, a select per chunk (3 and an empty one), per message claim (in a transaction of
+    # its own: here a savepoint, 2 more), read, hand-over and finish: the same for any number of messages per chunk.
+    with django_assert_max_num_queries(3 + 4 + 12 * 6):
         assert delivery.send_due_emails(chunk=5) == 12
     assert len(mail.outbox) == 12
 
@@ -179,3 +180,109 @@ def test_a_task_and_sweeps_racing_for_one_message_send_it_exactly_once():
 
     assert len(mail.outbox) == 5
     assert set(OutboxEmail.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_greylisting_server_4xx_at_rcpt_did_not_take_the_message_so_it_is_retried():
+    email = pending()
+    with SmtpServer("greylist") as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "pending"
+
+    assert "451" in OutboxEmail.objects.get(pk=email.pk).last_error
+
+
+def test_a_message_with_no_recipients_fails_instead_of_counting_as_sent():
+    email = pending(to=[])
+
+    with SmtpServer("accept") as server, override_settings(MAILERS=server.mailers()):
+        assert delivery.deliver_email(email.pk) == "failed"
+
+    assert server.received == []
+
+
+def test_sending_again_starts_a_fresh_series_of_attempts(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    email = pending(state="failed", attempts=2)
+    services.resend_email(email, actor="yonetici@portal.test")
+    unreachable = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "use_tls": False}}}
+
+    with override_settings(MAILERS=unreachable):
+        assert delivery.deliver_email(email.pk) == "pending"  # attempt 1 of a new series, not the 3rd of 2
+
+
+def test_the_sweep_stops_after_three_messages_in_a_row_the_server_did_not_take():
+    emails = [pending() for _ in range(5)]
+    unreachable = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "use_tls": False}}}
+
+    with override_settings(MAILERS=unreachable):
+        assert delivery.send_due_emails() == 0
+
+    attempts = sorted(OutboxEmail.objects.filter(pk__in=[e.pk for e in emails]).values_list("attempts", flat=True))
+    assert attempts == [0, 0, 1, 1, 1]
+
+
+def test_delivery_refuses_to_run_inside_a_transaction_whose_rollback_would_undo_the_claim():
+    from django.db import transaction
+
+    email = pending()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        delivery.deliver_email(email.pk)
+
+    assert OutboxEmail.objects.get(pk=email.pk).state == "pending"
+
+
+class StallingBackend(BaseEmailBackend):
+    """A mail server reached slowly: while the connection opens, `during_open` runs (a sweep retakes the message)."""
+
+    during_open = None
+    sent: list = []
+
+    def open(self):
+        type(self).during_open()
+        return True
+
+    def send_messages(self, messages):
+        type(self).sent.extend(messages)
+        return len(messages)
+
+
+def test_an_attempt_that_outlived_its_lease_sends_nothing_once_a_sweep_has_taken_the_message_back():
+    email = pending()
+
+    def a_sweep_retakes_it():
+        OutboxEmail.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+        delivery.release_abandoned()
+        OutboxEmail.objects.filter(pk=email.pk).update(state="sending", attempts=2)  # the sweep's own claim
+
+    StallingBackend.during_open = staticmethod(a_sweep_retakes_it)
+    StallingBackend.sent = []
+    with override_settings(MAILERS={"default": {"BACKEND": f"{__name__}.StallingBackend"}}):
+        assert delivery.deliver_email(email.pk) is None
+
+    assert StallingBackend.sent == []
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.handed_over_at) == ("sending", 2, None)
+
+
+class DyingBackend(BaseEmailBackend):
+    """The worker is killed while the server has the message (SystemExit stands in for SIGKILL)."""
+
+    def send_messages(self, messages):
+        raise SystemExit("killed")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_after_hand_over_leaves_an_uncertain_message_that_is_never_sent_twice(settings):
+    email = pending()
+    with (
+        override_settings(MAILERS={"default": {"BACKEND": f"{__name__}.DyingBackend"}}),
+        pytest.raises(SystemExit),
+    ):
+        delivery.deliver_email(email.pk)
+
+    # The claim and the hand-over were committed before the message left: the record survives the dead worker.
+    email.refresh_from_db()
+    assert email.state == "sending" and email.handed_over_at is not None
+    delivery.release_abandoned(now=timezone.now() + timedelta(hours=1))
+    assert OutboxEmail.objects.get(pk=email.pk).state == "uncertain"
+    assert delivery.send_due_emails() == 0
+    assert mail.outbox == []
