@@ -16,7 +16,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3; do \
 .PHONY: help run test setup messages lint format check clean
 
 help:
-	@echo "make run     set up (venv, migrations, translations, demo data) and serve http://$(HOST):$(PORT)/"
+	@echo "make run     set up (venv, migrations, translations, demo data), serve http://$(HOST):$(PORT)/ and run the schedule"
 	@echo "make test    run the whole test suite"
 	@echo "make lint    ruff lint and format check"
 
@@ -36,11 +36,13 @@ messages: $(BIN)/.installed
 		else echo "msgfmt not found: install GNU gettext (apt-get install gettext / brew install gettext)." >&2; exit 1; fi; }
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
+# The scheduler (config/celery.py's beat schedule, in process: reminders, the outbox sweep) runs next to runserver and
+# stops with it; a process of its own, so runserver's autoreloader never starts a second one.
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py send_outbox
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py run_scheduler & trap "kill $$! 2>/dev/null" EXIT; $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -322,7 +322,7 @@ if SMTP_HOST:
         }
     }
 elif EMBEDDED or DEBUG:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "config.mail.ReadableConsoleBackend"}}
 else:
     raise ImproperlyConfigured("SMTP_HOST is required outside the embedded mode (e-mail must reach applicants).")
 

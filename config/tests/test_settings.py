@@ -59,7 +59,7 @@ def test_with_no_variables_the_portal_runs_embedded():
         "session": "django.contrib.sessions.backends.db",
         "eager": True,
         "broker": "memory://localhost/",
-        "mail": "django.core.mail.backends.console.EmailBackend",
+        "mail": "config.mail.ReadableConsoleBackend",
         "storage": "django.core.files.storage.FileSystemStorage",
         "language": "tr",
         "timezone": "Europe/Istanbul",

@@ -1,7 +1,8 @@
-"""Creates the demo logins of the embedded mode: an applicant, a reviewer, a finance user and a superuser.
+"""Creates the demo logins of the embedded mode (an applicant, a reviewer, a finance user and a superuser) and the
+demo applications, one due for each kind of reminder (onboarding/demo.py), so `make run` shows the digests at once.
 
-Idempotent: a second run finds the users and resets nothing but their group and password. Refuses to run outside
-DEBUG unless forced, because demo passwords in production are an incident.
+Idempotent: a second run finds the users and resets nothing but their group and password, and adds no application.
+Refuses to run outside DEBUG unless forced, because demo passwords in production are an incident.
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from onboarding import demo
 
 DEMO_USERS = [
     # (e-mail, password, full name, role, is_staff, is_superuser)
@@ -45,8 +47,16 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             rows.append((role or "Superuser", email, password))
+        added = demo.load_due_applications(
+            User.objects.get(email=DEMO_USERS[0][0]), User.objects.get(email=DEMO_USERS[1][0])
+        )
+        rows.append(("Unconfirmed", demo.UNCONFIRMED_EMAIL, demo.UNCONFIRMED_PASSWORD))
 
         self.stdout.write("\nDemo girişleri / demo logins:")
         for role, email, password in rows:
             self.stdout.write(f"  {role:<11} {email:<24} {password}")
+        if added:
+            self.stdout.write(
+                f"Hatırlatma bekleyen demo başvuruları / demo applications due for reminders: {len(added)}"
+            )
         self.stdout.write("")
