@@ -413,6 +413,8 @@ PORTAL_REVIEW_SLA_HOURS = env_int("PORTAL_REVIEW_SLA_HOURS", 48, minimum=1)
 PORTAL_REMINDER_CADENCE_DAYS = [1, 3, 7, 14]
 # Reminders wait for the morning: none are sent from 21:00 to 08:00 Istanbul time.
 PORTAL_REMINDER_QUIET_HOURS = (env_int("PORTAL_QUIET_FROM_HOUR", 21), env_int("PORTAL_QUIET_UNTIL_HOUR", 8))
+if not all(0 <= hour <= 23 for hour in PORTAL_REMINDER_QUIET_HOURS):
+    raise ImproperlyConfigured("PORTAL_QUIET_FROM_HOUR and PORTAL_QUIET_UNTIL_HOUR must be hours from 0 to 23.")
 
 # --- The reseller (the guide's values are the defaults) ------------------------------------------------------------
 

@@ -91,6 +91,7 @@ def test_production_variables_select_postgres_redis_s3_and_smtp():
         ({**PRODUCTION, "SECRET_KEY": ""}, "SECRET_KEY is required"),
         ({**PRODUCTION, "SMTP_HOST": ""}, "SMTP_HOST is required"),
         ({"DATABASE_URL": "nonsense://x", "SECRET_KEY": "k" * 50}, "DATABASE_URL is not a valid database URL"),
+        ({"PORTAL_QUIET_FROM_HOUR": "25"}, "must be hours from 0 to 23"),
     ],
 )
 def test_bad_values_stop_the_start_with_a_clear_message(variables, message):
