@@ -12,4 +12,9 @@ class PreferencesForm(forms.Form):
             "ilgili kararlar (onay, ret, düzeltme isteği, hesabın açılması) bu seçimden bağımsız olarak gönderilir."
         ),
     )
-    language = forms.ChoiceField(label=_("E-postaların dili"), choices=settings.LANGUAGES)
+    # Radio buttons in a fieldset: both choices visible at once, and each is read with the question.
+    language = forms.ChoiceField(
+        label=_("E-postaların dili"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )

@@ -40,4 +40,10 @@ def stop(request: HttpRequest, token: str) -> HttpResponse:
     stopped = request.method == "POST"
     if stopped:
         services.set_reminders(user, enabled=False)
-    return render(request, "reminders/stop.html", {"stopped": stopped, "email": user.email, "token": token})
+    context = {
+        "stopped": stopped,
+        "already": user.reminders_opted_out_at is not None,
+        "email": user.email,
+        "token": token,
+    }
+    return render(request, "reminders/stop.html", context)
