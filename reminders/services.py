@@ -15,7 +15,7 @@
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,7 @@ class SweepResult:
     reminders: int = 0
     emails: int = 0
     quiet: bool = False
+    email_ids: list[int] = field(default_factory=list)
 
 
 # --- Rules -------------------------------------------------------------------------------------------------------
@@ -233,6 +234,7 @@ def _record_and_queue(
                     for item, step in pairs
                 )
             result.emails += len(new)
+            result.email_ids.extend(email.pk for email in emails)
             result.reminders += sum(len(pairs) for pairs in new.values())
             return
         except IntegrityError:

@@ -91,7 +91,13 @@ def test_the_review_workflow_is_above_both_services_and_nothing_below_imports_it
     assert {"onboarding.services", "documents.services"} <= graph["onboarding.workflow"]
     importers = {name for name, imported in graph.items() if "onboarding.workflow" in imported}
     # The interfaces, and the demo data, which is built the way staff and applicants build it.
-    assert importers <= {"onboarding.views", "onboarding.admin", "documents.views", "documents.admin", "onboarding.demo"}
+    assert importers <= {
+        "onboarding.views",
+        "onboarding.admin",
+        "documents.views",
+        "documents.admin",
+        "onboarding.demo",
+    }
 
 
 @pytest.mark.parametrize(

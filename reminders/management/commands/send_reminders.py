@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from outbox import delivery
+from outbox.models import OutboxEmail
 from reminders import services
 
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
         if result.quiet:
             self.stdout.write("quiet hours (21:00–08:00 Istanbul): nothing sent; reminders wait for the morning")
             return
-        sent = delivery.send_due_emails(include_fresh=True)
+        # Queued digests go out through their tasks (in this process in the embedded mode, else on a worker); what
+        # is still waiting is sent here and now.
+        delivery.send_due_emails(include_fresh=True)
+        sent = OutboxEmail.objects.filter(pk__in=result.email_ids, state=OutboxEmail.State.SENT).count()
         self.stdout.write(
-            f"reminders recorded {result.reminders}; digests queued {result.emails}; e-mails sent {sent}"
+            f"reminders recorded {result.reminders}; digests queued {result.emails}; of them sent {sent}"
         )
