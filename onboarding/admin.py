@@ -344,9 +344,9 @@ class PastDueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         match self.value():
             case "gecmis":
-                return queryset.filter(_past_due=True)
+                return queryset.filter(due.past_due_q(timezone.now()))
             case "gecmemis":
-                return queryset.filter(_past_due=False)
+                return queryset.filter(~due.past_due_q(timezone.now()))
         return queryset
 
 
@@ -543,18 +543,34 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         return flatten_fieldsets(self.fieldsets)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("institution_type", "applicant", "billing_type", "credit_package")
-            .annotate(
-                _pending=_live_document_count(status=Document.Status.UPLOADED),
-                _originals_required=_live_document_count(**ORIGINAL_NEEDED),
-                _originals_received=_live_document_count(**ORIGINAL_NEEDED, original_received_at__isnull=False),
-                # Computed for the rows of a page only, unless the list is filtered or sorted by it.
-                _past_due=ExpressionWrapper(due.past_due_q(timezone.now()), output_field=BooleanField()),
+        queryset = super().get_queryset(request)
+        if self._sorted_by_past_due(request):
+            # "Past due first" sorts on the condition itself (every open application is looked at: ~2 s at 100k).
+            queryset = queryset.annotate(
+                _past_due=ExpressionWrapper(due.past_due_q(timezone.now()), output_field=BooleanField())
             )
+        return queryset.select_related("institution_type", "applicant", "billing_type", "credit_package").annotate(
+            _pending=_live_document_count(status=Document.Status.UPLOADED),
+            _originals_required=_live_document_count(**ORIGINAL_NEEDED),
+            _originals_received=_live_document_count(**ORIGINAL_NEEDED, original_received_at__isnull=False),
         )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not self._sorted_by_past_due(request):
+            # The page's rows only, in one query: as a column of every row PostgreSQL would compute the condition's
+            # subqueries over the whole tables (at 100k applications the queue took twice as long).
+            page = [application.pk for application in changelist.result_list]
+            late = set(
+                Application.objects.filter(due.past_due_q(timezone.now()), pk__in=page).values_list("pk", flat=True)
+            )
+            for application in changelist.result_list:
+                application._past_due = application.pk in late
+        return changelist
+
+    def _sorted_by_past_due(self, request) -> bool:
+        column = str(self.list_display.index("past_due"))
+        return column in request.GET.get(ORDER_VAR, "").replace("-", "").split(".")
 
     def get_search_results(self, request, queryset, search_term):
         reference = reference_in(search_term)
@@ -598,7 +614,7 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
     @admin.display(description=_("süre"), ordering=F("_past_due").desc())
     def past_due(self, obj: Application) -> str:
         # The column sorts past-due applications first.
-        if obj._past_due:
+        if getattr(obj, "_past_due", False):
             return format_html('<span class="review-badge review-badge--rejected">{}</span>', _("süresi geçti"))
         return "—"
 

@@ -99,15 +99,17 @@ def test_the_past_due_filter_lists_only_past_due_applications(as_reviewer, appli
     on_time = line_to_come(applicant)
     old_draft = draft_with_answers(applicant)
     Application.objects.filter(pk=old_draft.pk).update(updated_at=timezone.now() - 31 * DAY)
+    new_draft = draft_with_answers(applicant)  # never submitted: no submission time to compare
 
     past = as_reviewer.get(QUEUE, {"sure": "gecmis", "status__exact": "tumu"})
     not_past = as_reviewer.get(QUEUE, {"sure": "gecmemis", "status__exact": "tumu"})
     queue = as_reviewer.get(QUEUE, {"sure": "gecmis"})
 
     assert sorted(references(past)) == sorted([overdue.reference, old_draft.reference])
-    assert references(not_past) == [on_time.reference]
+    assert sorted(references(not_past)) == sorted([on_time.reference, new_draft.reference])
     assert references(queue) == [overdue.reference]  # the work queue leaves drafts out, as always
     assert "Süresi geçmiş" in past.content.decode()
+    assert past.content.decode().count("review-badge--rejected") == 2  # the column marks both rows
 
 
 def test_the_past_due_column_sorts_past_due_applications_first(as_reviewer, applicant, reviewer):

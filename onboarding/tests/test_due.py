@@ -166,8 +166,12 @@ def test_the_past_due_filter_agrees_with_the_rules_at_every_deadline(situations)
     deadlines = {item.deadline for a in applications.values() for item in due.items_for_application(a, now=far)}
     moments = sorted({t0, far} | deadlines | {deadline - timedelta(microseconds=1) for deadline in deadlines})
 
+    everyone = {application.pk for application in applications.values()}
     for now in moments:
         assert past_due_by_query(applications, now) == past_due_by_rules(applications, now), now
+        # Negated ("not past due"), NULL times (a draft was never submitted) count as not past due, not as unknown.
+        late = set(Application.objects.filter(due.past_due_q(now)).values_list("pk", flat=True))
+        assert set(Application.objects.filter(~due.past_due_q(now)).values_list("pk", flat=True)) == everyone - late
 
 
 def test_each_situation_turns_past_due_at_its_own_deadline(situations):
