@@ -251,3 +251,15 @@ def test_the_service_checks_the_number_as_the_wizard_does(applicant):
     corrected = services.record_corporate_line(application, number="+90 532 765 43 21")
     corrected = services.record_corporate_line(corrected, number="0533 111 22 33")
     assert corrected.corporate_line_number == "+905331112233"
+
+
+def test_the_list_speaks_english_when_the_visitor_chose_it(logged_in, applicant, settings):
+    application = line_to_come(applicant)
+    Application.objects.filter(pk=application.pk).update(submitted_at=timezone.now() - 31 * DAY)
+    logged_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = logged_in.get(status_url(application)).content.decode()
+
+    assert "What we need from you" in html
+    assert "2 items are past due." in html
+    assert "Save the line number" in html
