@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
         "billing": {"billingtype": ["view"], "creditpackage": ["view"], "tarifftier": ["view"]},
         # Reviewers answer applicants who say "I never got the e-mail".
         "outbox": {"outboxemail": ["view"]},
+        # Which reminders an applicant was sent, and when (the admin's reminders list and application page).
+        "reminders": {"reminder": ["view"]},
     },
     FINANCE: {
         # Finance sees applications (billing plans), never their documents.

@@ -9,11 +9,12 @@ from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -27,7 +28,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
-from onboarding import services
+from onboarding import due, services
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -328,6 +329,27 @@ class CargoFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PastDueFilter(admin.SimpleListFilter):
+    """Applications with an item past its deadline (onboarding.due's rules, as one database condition).
+
+    Staff decide what follows (chase the applicant, or withdraw); nothing happens at a deadline by itself.
+    """
+
+    title = _("son tarih")
+    parameter_name = "sure"
+
+    def lookups(self, request, model_admin):
+        return [("gecmis", _("Süresi geçmiş")), ("gecmemis", _("Süresi geçmemiş"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "gecmis":
+                return queryset.filter(due.past_due_q(timezone.now()))
+            case "gecmemis":
+                return queryset.filter(~due.past_due_q(timezone.now()))
+        return queryset
+
+
 class FieldChangeDisplay(HistoricalRecordContextHelper):
     """A field change as a reviewer reads it: choice labels, local times, "—" for nothing, yes/no."""
 
@@ -440,9 +462,11 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         "pending_documents",
         "originals",
         "cargo",
+        "past_due",
     ]
     list_filter = [
         ApplicationStatusFilter,
+        PastDueFilter,
         "institution_type",
         "billing_type",
         ProvinceFilter,
@@ -519,16 +543,34 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         return flatten_fieldsets(self.fieldsets)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("institution_type", "applicant", "billing_type", "credit_package")
-            .annotate(
-                _pending=_live_document_count(status=Document.Status.UPLOADED),
-                _originals_required=_live_document_count(**ORIGINAL_NEEDED),
-                _originals_received=_live_document_count(**ORIGINAL_NEEDED, original_received_at__isnull=False),
+        queryset = super().get_queryset(request)
+        if self._sorted_by_past_due(request):
+            # "Past due first" sorts on the condition itself (every open application is looked at: ~2 s at 100k).
+            queryset = queryset.annotate(
+                _past_due=ExpressionWrapper(due.past_due_q(timezone.now()), output_field=BooleanField())
             )
+        return queryset.select_related("institution_type", "applicant", "billing_type", "credit_package").annotate(
+            _pending=_live_document_count(status=Document.Status.UPLOADED),
+            _originals_required=_live_document_count(**ORIGINAL_NEEDED),
+            _originals_received=_live_document_count(**ORIGINAL_NEEDED, original_received_at__isnull=False),
         )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not self._sorted_by_past_due(request):
+            # The page's rows only, in one query: as a column of every row PostgreSQL would compute the condition's
+            # subqueries over the whole tables (at 100k applications the queue took twice as long).
+            page = [application.pk for application in changelist.result_list]
+            late = set(
+                Application.objects.filter(due.past_due_q(timezone.now()), pk__in=page).values_list("pk", flat=True)
+            )
+            for application in changelist.result_list:
+                application._past_due = application.pk in late
+        return changelist
+
+    def _sorted_by_past_due(self, request) -> bool:
+        column = str(self.list_display.index("past_due"))
+        return column in request.GET.get(ORDER_VAR, "").replace("-", "").split(".")
 
     def get_search_results(self, request, queryset, search_term):
         reference = reference_in(search_term)
@@ -568,6 +610,13 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         return (
             f"{obj.cargo_company} · {obj.cargo_tracking_number}" if obj.cargo_company else obj.cargo_tracking_number
         )
+
+    @admin.display(description=_("süre"), ordering=F("_past_due").desc())
+    def past_due(self, obj: Application) -> str:
+        # The column sorts past-due applications first.
+        if getattr(obj, "_past_due", False):
+            return format_html('<span class="review-badge review-badge--rejected">{}</span>', _("süresi geçti"))
+        return "—"
 
     def changelist_view(self, request, extra_context=None):
         # A scanned cover sheet goes straight to its application.
@@ -862,6 +911,38 @@ def review_context(request, application: Application) -> dict:
         "may_reject": can_review and Application.Status.REJECTED in allowed,
         "may_activate": can_review and Application.Status.ACTIVE in allowed,
         "province_label": dict(PROVINCE_CHOICES).get(application.province, ""),
+        **due_context(request, application),
+    }
+
+
+def due_context(request, application: Application) -> dict:
+    """What the application waits for from its applicant, with deadlines, and the reminders sent about it."""
+    from reminders.models import Reminder
+
+    now = timezone.now()
+    items = [
+        {
+            "kind": item.kind,
+            "heading": due.KIND_LABELS[item.kind],
+            "since": item.since,
+            "deadline": item.deadline,
+            "is_past_due": item.is_past_due(now),
+            "labels": [requirement.localized("label") for requirement in item.requirements],
+            "reasons": [document.rejection_text for document in item.documents],
+        }
+        for item in due.items_for_application(application, now=now)
+    ]
+    can_view_reminders = request.user.has_perm("reminders.view_reminder")
+    return {
+        "due_items": items,
+        "due_past_count": sum(1 for item in items if item["is_past_due"]),
+        "can_view_reminders": can_view_reminders,
+        "can_view_outbox": request.user.has_perm("outbox.view_outboxemail"),
+        "application_reminders": list(
+            Reminder.objects.filter(application=application).select_related("recipient").order_by("-created_at")[:50]
+        )
+        if can_view_reminders
+        else [],
     }
 
 

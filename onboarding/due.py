@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import Application, ApplicationEvent, Requirement
@@ -68,6 +68,10 @@ class DueItem:
 
     def is_past_due(self, now: datetime) -> bool:
         return now >= self.deadline
+
+
+# Originals still missing a week after they should have arrived are past due (at the earliest).
+ORIGINALS_GRACE = timedelta(days=7)
 
 
 def days(kind: str) -> timedelta:
@@ -190,7 +194,7 @@ def _items_of(application, requirements, documents, awaiting_since, now) -> list
                         ORIGINALS,
                         f"{ORIGINALS}:{application.pk}:{application.cargo_recorded_at:%Y%m%d%H%M%S}",
                         since=arrived_by,
-                        deadline=max(originals_deadline, arrived_by + timedelta(days=7)),
+                        deadline=max(originals_deadline, arrived_by + ORIGINALS_GRACE),
                         requirements=waiting,
                         **base,
                     )
@@ -281,3 +285,75 @@ def reviewer_items(*, now: datetime) -> list[DueItem]:
                 )
             )
     return found
+
+
+# --- Past due, as a query -------------------------------------------------------------------------------------------
+
+
+def past_due_q(now: datetime) -> Q:
+    """Applications with at least one past-due item, as a filter: the same deadlines as `items_for_application`.
+
+    For the staff's queue over every application (no rows are loaded): each rule of `_items_of` (and the applicant's
+    unconfirmed address) is a condition on the application's columns or an EXISTS over its documents, events and
+    checklist. One query reads the condition codes of the catalogue (a handful of rows) to spell the conditional
+    requirements. onboarding/tests/test_due.py holds the two to agreeing, case by case.
+    """
+    from documents.models import Document
+    from onboarding.models import Condition
+
+    live_rejected_long_ago = Document.objects.filter(
+        application=OuterRef("pk"),
+        is_live=True,
+        status=Document.Status.REJECTED,
+        decided_at__lte=now - days(REJECTED),
+    )
+    # When the originals were due: the last approval of the scans, else the submission (as in `_items_of`).
+    originals_cut = now - days(ORIGINALS)
+    approvals = ApplicationEvent.objects.filter(application=OuterRef("pk"), to_status=S.AWAITING_ORIGINALS)
+    originals_clock_ran_out = Q(
+        status__in=[S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED], submitted_at__lte=originals_cut
+    ) | (
+        Q(status=S.AWAITING_ORIGINALS)
+        & ~Exists(approvals.filter(created_at__gt=originals_cut))
+        & (Exists(approvals) | Q(submitted_at__lte=originals_cut))
+    )
+    # A required checklist line (conditional ones when the applicant answered yes) without its original.
+    original_received = Document.objects.filter(
+        application=OuterRef(OuterRef("pk")),
+        requirement=OuterRef("pk"),
+        is_live=True,
+        original_received_at__isnull=False,
+    )
+    waiting = Requirement.objects.filter(institution_type=OuterRef("institution_type")).exclude(
+        Exists(original_received)
+    )
+    original_missing = Exists(waiting.filter(status=Requirement.Status.REQUIRED))
+    for code in Condition.objects.values_list("code", flat=True):
+        original_missing |= Q(**{f"condition_answers__{code}": True}) & Exists(
+            waiting.filter(status=Requirement.Status.CONDITIONAL, condition__code=code)
+        )
+    line_cut = now - days(CORPORATE_LINE)
+
+    return (
+        Q(status=S.DRAFT, updated_at__lte=now - days(DRAFT))
+        | (Q(status=S.CHANGES_REQUESTED) & Exists(live_rejected_long_ago))
+        | (
+            Q(status__in=OPEN_FOR_APPLICANT, has_corporate_line=False, corporate_line_number="")
+            & (Q(submitted_at__lte=line_cut) | Q(submitted_at__isnull=True, created_at__lte=line_cut))
+        )
+        | (Q(status__in=AFTER_SUBMISSION, cargo_recorded_at__isnull=True) & originals_clock_ran_out)
+        | (
+            Q(
+                status__in=AFTER_SUBMISSION,
+                cargo_recorded_at__lte=now - timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS) - ORIGINALS_GRACE,
+            )
+            & originals_clock_ran_out
+            & original_missing
+        )
+        # The applicant's address, unconfirmed past its deadline, shows on every page of theirs (as there).
+        | Q(
+            applicant__email_confirmed_at__isnull=True,
+            applicant__is_active=True,
+            applicant__date_joined__lte=now - days(CONFIRM_EMAIL),
+        )
+    )

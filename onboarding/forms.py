@@ -233,6 +233,15 @@ class CorporateLineForm(forms.Form):
         return data
 
 
+class CorporateLineNumberForm(forms.Form):
+    """The corporate line's number given after submission (the status page), checked as on the line step."""
+
+    number = CorporateLineForm.base_fields["number"]
+
+    def clean_number(self):
+        return identifiers.normalize_mobile(self.cleaned_data["number"])
+
+
 class SenderIdForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

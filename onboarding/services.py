@@ -459,3 +459,35 @@ def record_cargo(application: Application, *, company: str, tracking_number: str
     locked.cargo_recorded_at = timezone.now()
     locked.save(update_fields=["cargo_company", "cargo_tracking_number", "cargo_recorded_at", "updated_at"])
     return locked
+
+
+# After submission, the line an applicant said they would get can be given until the account is open.
+LINE_OPEN = {*CARGO_OPEN, Application.Status.APPROVED}
+
+
+@transaction.atomic
+def record_corporate_line(application: Application, *, number: str) -> Application:
+    """The corporate line's number, given after submission by an applicant who was to get one (resolves that item).
+
+    The number is checked as the wizard's line step checks it; giving it again corrects it. The row is locked, so
+    a double click or a second tab writes once; the field history keeps the number it replaced.
+    """
+    from django.core.exceptions import ValidationError
+
+    from onboarding.identifiers import normalize_mobile
+
+    try:
+        normalized = normalize_mobile(number)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0]) from None
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in LINE_OPEN:
+        raise ApplicationError(_("Kurumsal hat numarası bu aşamada girilemez."))
+    if not locked.line_plan and locked.has_corporate_line is not False:
+        raise ApplicationError(
+            _("Kurumsal hat numaranız başvuruda girildi; değiştirmek için bizimle iletişime geçin.")
+        )
+    locked.has_corporate_line = True
+    locked.corporate_line_number = normalized
+    locked.save(update_fields=["has_corporate_line", "corporate_line_number", "updated_at"])
+    return locked

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from billing import pricing
 from billing.models import BillingType, CreditPackage, TariffTier
-from onboarding import forms, identifiers, services, workflow
+from onboarding import due, forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
 
 
@@ -37,6 +38,76 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- What is due, and by when (the status page and the wizard) ----------------------------------------------------
+
+# What to do for each kind of item, beside its heading (due.KIND_LABELS), and the link's words.
+DUE_ADVICE = {
+    due.CONFIRM_EMAIL: _("Size gönderdiğimiz e-postadaki bağlantıya tıklayın. E-posta gelmediyse yenisini isteyin."),
+    due.DRAFT: _("Eksik belgeleri yükleyin ve başvurunuzu son adımda gönderin."),
+    due.REJECTED: _("Gerekçeyi okuyun, düzeltilmiş belgeyi yükleyin ve başvurunuzu yeniden gönderin."),
+    due.CORPORATE_LINE: _("Kurumsal hattınızı edindiğinizde numarasını girin."),
+    due.CARGO: _("İmzalı asılları kapak sayfasıyla birlikte kargoya verin ve takip numarasını girin."),
+    due.ORIGINALS: _("Kargonun durumunu takip numarasıyla kontrol edin; zarf kaybolduysa bize yazın."),
+}
+DUE_ACTIONS = {
+    due.CONFIRM_EMAIL: _("Doğrulama e-postasını yeniden iste"),
+    due.DRAFT: _("Belgelere git"),
+    due.REJECTED: _("Belgeyi yükle"),
+    due.CORPORATE_LINE: _("Hat numarasını gir"),
+    due.CARGO: _("Kargo bilgisini gir"),
+    due.ORIGINALS: _("Asıl evrakın durumu"),
+}
+
+
+def _due_url(application: Application, item: due.DueItem) -> str:
+    """Where to do it: the wizard while a draft, the status page's section after submission (the e-mails' anchors)."""
+    if item.kind == due.CONFIRM_EMAIL:
+        return reverse("accounts:resend-confirmation")
+    if application.is_editable:
+        return _step_url(application, "line" if item.kind == due.CORPORATE_LINE else "documents")
+    anchor = {
+        due.REJECTED: f"belge-{item.requirements[0].pk}" if item.requirements else "",
+        due.CORPORATE_LINE: "kurumsal-hat",
+        due.CARGO: "kargo",
+        due.ORIGINALS: "asil-evrak",
+    }.get(item.kind, "")
+    return reverse("onboarding:application-status", args=[application.reference]) + (f"#{anchor}" if anchor else "")
+
+
+def _due_context(request: HttpRequest, application: Application) -> dict:
+    """The application's open items as its pages list them, and when we last reminded the applicant of them.
+
+    A constant number of queries (onboarding.due reads the checklist and documents of the application at once).
+    """
+    from reminders.services import reminders_of
+
+    now = timezone.now()
+    # The page's reader is the applicant: their row is already loaded.
+    application.applicant = request.user
+    rows = [
+        {
+            "kind": item.kind,
+            "heading": due.KIND_LABELS[item.kind],
+            "advice": DUE_ADVICE.get(item.kind, ""),
+            "action": DUE_ACTIONS.get(item.kind, ""),
+            "url": _due_url(application, item),
+            "since": item.since,
+            "deadline": item.deadline,
+            "is_past_due": item.is_past_due(now),
+            "labels": [requirement.localized("label") for requirement in item.requirements],
+            "reasons": [document.rejection_text for document in item.documents],
+        }
+        for item in due.items_for_application(application, now=now)
+    ]
+    reminders = reminders_of(application)
+    return {
+        "due_items": rows,
+        "past_due_count": sum(1 for row in rows if row["is_past_due"]),
+        "last_reminded_at": reminders[0].created_at if reminders else None,
+        "reminder_count": len(reminders),
+    }
 
 
 # --- The wizard -------------------------------------------------------------------------------------------------
@@ -153,6 +224,7 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
         "previous_url": _step_url(application, services.STEPS[services.STEPS.index(step) - 1])
         if step != "type"
         else None,
+        **_due_context(request, application),
     }
     return render(request, f"onboarding/step_{step}.html", context)
 
@@ -319,7 +391,9 @@ STEP_HANDLERS = {
 }
 
 
-def _render_status(request, application, *, cargo_form=None, missing=None, status=200) -> HttpResponse:
+def _render_status(
+    request, application, *, cargo_form=None, line_form=None, missing=None, status=200
+) -> HttpResponse:
     items = services.checklist(application)
     return render(
         request,
@@ -334,8 +408,14 @@ def _render_status(request, application, *, cargo_form=None, missing=None, statu
                 initial={"company": application.cargo_company, "tracking_number": application.cargo_tracking_number}
             ),
             "cargo_companies": forms.CARGO_COMPANIES,
+            # An applicant who was to get a corporate line gives its number here (and may correct it).
+            "line_open": application.status in services.LINE_OPEN
+            and (bool(application.line_plan) or application.has_corporate_line is False),
+            "line_form": line_form
+            or forms.CorporateLineNumberForm(initial={"number": application.corporate_line_number}),
             "missing": missing or [],
             "events": list(application.events.order_by("created_at")),
+            **_due_context(request, application),
         },
         status=status,
     )
@@ -382,6 +462,23 @@ def application_cargo(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Kargo bilgisi kaydedildi. Zarf ulaştığında belgelerinizi işaretleyeceğiz."))
     return redirect(reverse("onboarding:application-status", args=[application.reference]) + "#kargo")
+
+
+@login_required
+@require_POST
+def application_corporate_line(request: HttpRequest, reference: str) -> HttpResponse:
+    """The corporate line's number, given after submission by an applicant who was to get one."""
+    application = services.get_application_for_user(request.user, reference)
+    form = forms.CorporateLineNumberForm(request.POST)
+    if not form.is_valid():
+        return _render_status(request, application, line_form=form, status=400)
+    try:
+        services.record_corporate_line(application, number=form.cleaned_data["number"])
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Kurumsal hat numaranız kaydedildi. Teşekkürler."))
+    return redirect(reverse("onboarding:application-status", args=[application.reference]) + "#kurumsal-hat")
 
 
 @login_required
