@@ -61,6 +61,8 @@ class DueItem:
     deadline: datetime
     application_id: int | None = None
     reference: str = ""
+    # The application's status when the item was found (links differ before and after submission).
+    status: str = ""
     # The checklist items concerned (missing, rejected or awaiting their original), for the reader's list.
     requirements: tuple = field(default=(), compare=False)
     # The rejected documents (their reasons are read in the reader's language when the message is written).
@@ -130,7 +132,7 @@ def applicant_items(applications: list[Application], *, now: datetime) -> dict[i
 def _items_of(application, requirements, documents, awaiting_since, now) -> list[DueItem]:
     """The rules, one application at a time, on rows already loaded."""
     found: list[DueItem] = []
-    base = {"application_id": application.pk, "reference": application.reference}
+    base = {"application_id": application.pk, "reference": application.reference, "status": application.status}
     answers = application.condition_answers or {}
     live = {document.requirement_id: document for document in documents}
     applicable = [requirement for requirement in requirements if requirement.applies(answers)]

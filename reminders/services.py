@@ -257,6 +257,9 @@ def _link(item: due.DueItem, *, reviewer: bool) -> str:
         return settings.SITE_URL + reverse("accounts:resend-confirmation")
     if item.kind == due.DRAFT:
         return settings.SITE_URL + reverse("onboarding:application-step", args=[item.reference, "belgeler"])
+    if item.kind == due.CORPORATE_LINE and item.status == Application.Status.DRAFT:
+        # Before submission the line is given in the wizard (the status page sends drafts there, without the anchor).
+        return settings.SITE_URL + reverse("onboarding:application-step", args=[item.reference, "kurumsal-hat"])
     anchor = {
         due.REJECTED: f"#belge-{item.requirements[0].pk}" if item.requirements else "",
         due.CORPORATE_LINE: "#kurumsal-hat",

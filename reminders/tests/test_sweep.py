@@ -113,6 +113,8 @@ def test_the_corporate_line_not_yet_given_is_reminded(applicant):
     sweep(T0 + timedelta(days=1, minutes=1))
 
     assert ("corporate_line", 1) in kinds_reminded(applicant)
+    [item] = [i for i in digests(applicant)[-1].context["items"] if i["kind"] == "corporate_line"]
+    assert item["url"].endswith(f"/basvuru/{application.reference}/kurumsal-hat/")
 
 
 def test_after_submission_the_cargo_is_reminded_and_then_the_originals_a_week_after_shipping(applicant):
