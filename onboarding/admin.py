@@ -719,6 +719,7 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
                     ("duzeltme-iste", self.request_changes_view, "request_changes"),
                     ("belgeleri-onayla", self.approve_documents_view, "approve_documents"),
                     ("reddet", self.reject_view, "reject"),
+                    ("geri-cek", self.withdraw_view, "withdraw"),
                     ("hesabi-ac", self.activate_view, "activate"),
                 ],
             ),
@@ -761,6 +762,18 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
             application,
             lambda: services.reject_application(application, actor=request.user, reason=form.cleaned_data["note"]),
             _("Başvuru reddedildi; başvuru sahibine gerekçesiyle bildiriliyor."),
+        )
+
+    def withdraw_view(self, request, object_id):
+        application = self._reviewable(request, object_id)
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, application, _form_errors(form))
+        return _perform(
+            request,
+            application,
+            lambda: services.withdraw_application(application, actor=request.user, reason=form.cleaned_data["note"]),
+            _("Başvuru geri çekildi; başvuru sahibine gerekçesiyle bildiriliyor."),
         )
 
     def activate_view(self, request, object_id):
@@ -909,6 +922,7 @@ def review_context(request, application: Application) -> dict:
         "may_request_changes": can_review and Application.Status.CHANGES_REQUESTED in allowed,
         "may_approve_documents": can_review and Application.Status.AWAITING_ORIGINALS in allowed,
         "may_reject": can_review and Application.Status.REJECTED in allowed,
+        "may_withdraw": can_review and Application.Status.WITHDRAWN in allowed,
         "may_activate": can_review and Application.Status.ACTIVE in allowed,
         "province_label": dict(PROVINCE_CHOICES).get(application.province, ""),
         **due_context(request, application),

@@ -414,6 +414,21 @@ def reject_application(application: Application, *, actor: "User", reason: str) 
 
 
 @transaction.atomic
+def withdraw_application(application: Application, *, actor: "User", reason: str) -> Application:
+    """Close an application that will not go on (staff decide it, typically past a deadline), telling the applicant.
+
+    Allowed where the lifecycle allows withdrawing (a draft, a submission, changes requested); the reason is what the
+    applicant reads. Reminders stop with it: a withdrawn application is due for nothing.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Başvuruyu geri çekmek için gerekçe yazın."))
+    locked = move_application(application, to=Application.Status.WITHDRAWN, actor=actor, reason=reason)
+    _notify_applicant(locked, "application_withdrawn", reason=reason)
+    return locked
+
+
+@transaction.atomic
 def activate_application(application: Application, *, actor: "User") -> Application:
     """approved → active: the account is open on the operator's side."""
     locked = move_application(application, to=Application.Status.ACTIVE, actor=actor)

@@ -192,3 +192,47 @@ def test_finance_does_not_see_the_reminders(client, finance):
     client.force_login(finance)
 
     assert client.get(REMINDERS).status_code == 403
+
+
+def test_staff_withdraw_a_past_due_draft_with_a_reason_the_applicant_reads_and_reminders_stop(
+    client, reviewer, finance, applicant, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from onboarding import due
+    from onboarding.models import Application, ApplicationEvent
+    from onboarding.tests.helpers import draft_with_answers
+    from reminders.services import send_reminders
+
+    application = draft_with_answers(applicant)
+    long_ago = timezone.now() - timedelta(days=40)
+    Application.objects.filter(pk=application.pk).update(created_at=long_ago, updated_at=long_ago)
+    url = reverse("admin:onboarding_application_withdraw", args=[application.pk])
+
+    # Finance may look, not decide; a reviewer must give a reason.
+    client.force_login(finance)
+    assert client.post(url, {"note": "Süre doldu."}).status_code == 403
+    client.force_login(reviewer)
+    assert "Başvuruyu geri çekmek için gerekçe yazın." in client.post(url, {"note": ""}, follow=True).text
+    assert Application.objects.get(pk=application.pk).status == "draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"note": "Eksik belgeler 30 gün içinde tamamlanmadı."})
+
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    event = ApplicationEvent.objects.get(application=application, to_status="withdrawn")
+    assert (event.actor, event.reason) == (reviewer, "Eksik belgeler 30 gün içinde tamamlanmadı.")
+    [message] = mail.outbox
+    assert message.subject == f"Başvurunuz kapatıldı: {application.reference}"
+    assert "Eksik belgeler 30 gün içinde tamamlanmadı." in message.body
+    # Nothing is due any more, so nothing is reminded.
+    assert [i.kind for i in due.items_for_application(application, now=timezone.now())] == []
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(now=timezone.now().replace(hour=9))
+    assert [m for m in mail.outbox if applicant.email in m.to] == []
