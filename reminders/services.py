@@ -11,6 +11,11 @@
 4. **One e-mail per person per sweep** lists everything open for them, each item with what to do, its deadline and a
    link straight to the place to do it. Nothing goes out in quiet hours (21:00–08:00 Istanbul), nothing to a person
    who opted out; every reminder carries a signed link (and List-Unsubscribe headers) to stop them.
+
+Billing's reminders (a low prepaid balance, credits about to expire) join the same way: a function that returns
+each person's `DueItem`s of new kinds (keys naming the account and, say, the expiry date), called from
+`send_reminders` beside `_remind_applicants`, feeding `_record_and_queue`; the digest template then gains the kinds'
+wording. Recording, cadence, quiet hours and opt-out need no change.
 """
 
 import logging
