@@ -12,6 +12,13 @@ def send_email(email_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def send_emails(email_ids: list[int]) -> None:
+    """Send the messages queued together (a sweep's chunk), one after another, each as send_email does."""
+    for email_id in email_ids:
+        delivery.deliver_email(email_id)
+
+
+@shared_task(ignore_result=True)
 def send_due_emails() -> int:
     """Periodic: send every outbox message still waiting (see delivery.send_due_emails)."""
     return delivery.send_due_emails()

@@ -4,6 +4,8 @@ It speaks enough SMTP for smtplib (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT
 `behaviour` decides the answer to the end of DATA: "accept" (250), "busy" (451), "refuse" (550), or "vanish" (the
 connection is closed with no answer, as when a reply is lost). "refuse_recipients" answers 550 to every RCPT,
 "greylist" 451.
+"stall" never greets a connection and "hang" keeps a message it received without answering, each until the server
+is told to `release()` them or stops: a sender caught there can be killed mid-delivery.
 """
 
 import socket
@@ -19,6 +21,9 @@ class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         server: SmtpServer = self.server.owner
         server.connections += 1
+        if server.behaviour == "stall":
+            server.released.wait()
+            return
         self.write("220 test.local ESMTP")
         while line := self.rfile.readline():
             verb = line.decode(errors="replace").strip().split(" ")[0].upper()
@@ -36,6 +41,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data += chunk
                 server.received.append(message_from_bytes(data))
+                if server.behaviour == "hang":
+                    server.released.wait()
+                    return
                 if server.behaviour == "vanish":
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
@@ -52,6 +60,7 @@ class SmtpServer:
         self.behaviour = behaviour
         self.received = []
         self.connections = 0
+        self.released = threading.Event()
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.owner = self
@@ -62,8 +71,13 @@ class SmtpServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
+
+    def release(self) -> None:
+        """Let stalled and hung connections go (they are closed without an answer)."""
+        self.released.set()
 
     def mailers(self) -> dict:
         """A MAILERS setting that sends here."""
