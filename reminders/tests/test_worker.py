@@ -155,8 +155,10 @@ test_database_url.__test__ = False  # a helper, not a test
 
 def start_worker_process(broker_url: str, smtp_port: int, log: Path, files: Path) -> subprocess.Popen:
     """`celery -A config worker --pool solo` with the production settings module, sending to this test's SMTP."""
+    # Files in a folder of the test's own: a bucket of the environment (CI's S3 server) is not this worker's.
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": test_database_url(),
         "REDIS_URL": broker_url,
