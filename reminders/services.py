@@ -68,12 +68,13 @@ def applicant_step(since: datetime, now: datetime) -> int:
 
 
 def reviewer_step(item: due.DueItem, now: datetime) -> int:
-    """A new submission once; anything overdue once a day (the day number is the step)."""
-    if now < item.since:
-        return 0
-    if item.kind == due.NEW_SUBMISSION:
-        return 1
-    return int((now - item.since) / timedelta(days=1)) + 1
+    """Reviewers' items are reminded once each: a new submission, and each day's digest of what is overdue."""
+    return 1 if now >= item.since else 0
+
+
+# A reviewers' digest lists at most this many items of each kind (the oldest), with the total and the queue's link:
+# a backlog of thousands must not make an e-mail of megabytes.
+REVIEWER_DIGEST_LIMIT = 50
 
 
 def unsubscribe_token(user: User) -> str:
@@ -198,14 +199,29 @@ def _remind_unconfirmed(now: datetime, chunk_size: int, result: SweepResult) -> 
 
 
 def _remind_reviewers(now: datetime, result: SweepResult) -> None:
+    """New submissions at once; what is overdue (documents past the SLA, originals) once a day, as one record per
+    reviewer and kind and day rather than one per document, so a large backlog does not multiply the records."""
     items = due.reviewer_items(now=now)
     if not items:
         return
+    today = now.astimezone(ISTANBUL).date().isoformat()
+    triggers = [item for item in items if item.kind == due.NEW_SUBMISSION] + [
+        due.DueItem(kind, f"{kind}:{today}", since=now, deadline=now)
+        for kind in (due.REVIEW_WAITING, due.ORIGINALS_OVERDUE)
+        if any(item.kind == kind for item in items)
+    ]
     reviewers = {
         user.pk: user
         for user in User.objects.filter(groups__name=REVIEWERS, is_active=True, is_staff=True).distinct()
     }
-    _record_and_queue(reviewers, dict.fromkeys(reviewers, items), now, result, reviewer=True)
+    _record_and_queue(
+        reviewers,
+        dict.fromkeys(reviewers, triggers),
+        now,
+        result,
+        reviewer=True,
+        listing=dict.fromkeys(reviewers, items),
+    )
 
 
 def _record_and_queue(
@@ -215,8 +231,13 @@ def _record_and_queue(
     result: SweepResult,
     *,
     reviewer: bool = False,
+    listing: dict[int, list[due.DueItem]] | None = None,
 ) -> None:
-    """Steps 3 and 4 of the module's docstring for one chunk of people: a constant number of queries."""
+    """Steps 3 and 4 of the module's docstring for one chunk of people: a constant number of queries.
+
+    `per_person` holds what is recorded and triggers a digest; `listing` what the digest lists (by default the same).
+    """
+    listing = listing or per_person
     step_of = (lambda item: reviewer_step(item, now)) if reviewer else (lambda item: applicant_step(item.since, now))
     wanted = {
         pk: [(item, step) for item in items if (step := step_of(item))]
@@ -245,7 +266,7 @@ def _record_and_queue(
                 # Reviewers share one list of items: it is described once per language, not once per reviewer.
                 described: dict[tuple[int, str], list[dict]] = {}
                 emails = queue_emails(
-                    [_digest(people[pk], per_person[pk], now, reviewer=reviewer, described=described) for pk in new]
+                    [_digest(people[pk], listing[pk], now, reviewer=reviewer, described=described) for pk in new]
                 )
                 Reminder.objects.bulk_create(
                     Reminder(
@@ -318,8 +339,8 @@ def _digest(user: User, items: list[due.DueItem], now: datetime, *, reviewer: bo
     key = (id(items), user.language)
     if key not in described:
         with translation.override(user.language):
-            described[key] = [describe(item, now, reviewer=reviewer) for item in items]
-    listed = described[key]
+            described[key] = _described(items, now, reviewer=reviewer)
+    listed, groups, past_due_count = described[key]
     return {
         "to": [user.email],
         "template": "reviewer_reminder" if reviewer else "applicant_reminder",
@@ -328,7 +349,10 @@ def _digest(user: User, items: list[due.DueItem], now: datetime, *, reviewer: bo
         "context": {
             "full_name": user.get_full_name(),
             "items": listed,
-            "past_due_count": sum(1 for item in listed if item["past_due"]),
+            "groups": groups,
+            "total_count": sum(group["total"] for group in groups),
+            "past_due_count": past_due_count,
+            "queue_url": _url("admin:onboarding_application_changelist") if reviewer else "",
             "unsubscribe_url": stop,
             "preferences_url": _url("reminders:preferences"),
             "cargo_address": settings.PORTAL_CARGO_ADDRESS,
@@ -336,6 +360,21 @@ def _digest(user: User, items: list[due.DueItem], now: datetime, *, reviewer: bo
         # RFC 8058: mail programs offer "unsubscribe" and POST to the link, which stops reminders at once.
         "headers": {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     }
+
+
+def _described(items: list[due.DueItem], now: datetime, *, reviewer: bool) -> tuple[list, list, int]:
+    """The items as printed, grouped by kind in the order of the kinds; a reviewers' group is cut at the limit."""
+    kinds = due.REVIEWER_KINDS if reviewer else due.APPLICANT_KINDS
+    limit = REVIEWER_DIGEST_LIMIT if reviewer else None
+    listed, groups = [], []
+    for kind in [*kinds, *sorted({item.kind for item in items} - set(kinds))]:
+        of_kind = sorted((item for item in items if item.kind == kind), key=lambda item: item.since)
+        if not of_kind:
+            continue
+        shown = [describe(item, now, reviewer=reviewer) for item in of_kind[:limit]]
+        listed.extend(shown)
+        groups.append({"kind": kind, "total": len(of_kind), "items": shown, "more": len(of_kind) - len(shown)})
+    return listed, groups, sum(1 for item in items if item.is_past_due(now))
 
 
 def reminders_of(application: Application) -> list[Reminder]:

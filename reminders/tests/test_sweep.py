@@ -308,3 +308,26 @@ def test_the_sweeps_queries_do_not_grow_with_the_number_of_applications(applican
     large = count_queries(T0 + timedelta(days=3, minutes=1))
 
     assert small == large
+
+
+def test_a_reviewers_digest_lists_the_oldest_items_of_each_kind_up_to_the_limit_and_records_one_per_day(
+    applicant, other_applicant, reviewer, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(reminders, "REVIEWER_DIGEST_LIMIT", 2)
+    first = a_submission(applicant, at=T0 - timedelta(days=1))
+    a_submission(other_applicant)
+    waiting = Document.objects.filter(is_live=True, status="uploaded").count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(T0 + timedelta(days=3))
+
+    [message] = [m for m in mailoutbox if m.to == [reviewer.email]]
+    assert f"İnceleme süresini aşan belgeler ({waiting})" in message.body
+    assert f"ve {waiting - 2} tane daha: tümü yönetim panelinde." in message.body
+    assert first.reference in message.body  # the oldest are the ones shown
+    # One record for the day's overdue documents, however many there are; one per new submission.
+    assert sorted(Reminder.objects.filter(recipient=reviewer).values_list("kind", flat=True)) == [
+        "new_submission",
+        "new_submission",
+        "review_waiting",
+    ]
