@@ -731,15 +731,19 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
             raise PermissionDenied
         return object_or_404(Application.objects.all(), object_id)
 
-    def request_changes_view(self, request, object_id):
+    def _with_note(self, request, object_id, operation, success: str):
+        """An action that takes the reviewer's note: `operation(application, note)` runs once the form is valid."""
         application = self._reviewable(request, object_id)
         form = NoteForm(request.POST)
         if not form.is_valid():
             return _refused(request, application, _form_errors(form))
-        return _perform(
+        return _perform(request, application, lambda: operation(application, form.cleaned_data["note"]), success)
+
+    def request_changes_view(self, request, object_id):
+        return self._with_note(
             request,
-            application,
-            lambda: services.request_changes(application, actor=request.user, note=form.cleaned_data["note"]),
+            object_id,
+            lambda application, note: services.request_changes(application, actor=request.user, note=note),
             _("Düzeltme istendi; başvuru sahibine reddedilen belgelerin listesi e-postayla gönderiliyor."),
         )
 
@@ -753,26 +757,18 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         )
 
     def reject_view(self, request, object_id):
-        application = self._reviewable(request, object_id)
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            return _refused(request, application, _form_errors(form))
-        return _perform(
+        return self._with_note(
             request,
-            application,
-            lambda: services.reject_application(application, actor=request.user, reason=form.cleaned_data["note"]),
+            object_id,
+            lambda application, note: services.reject_application(application, actor=request.user, reason=note),
             _("Başvuru reddedildi; başvuru sahibine gerekçesiyle bildiriliyor."),
         )
 
     def withdraw_view(self, request, object_id):
-        application = self._reviewable(request, object_id)
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            return _refused(request, application, _form_errors(form))
-        return _perform(
+        return self._with_note(
             request,
-            application,
-            lambda: services.withdraw_application(application, actor=request.user, reason=form.cleaned_data["note"]),
+            object_id,
+            lambda application, note: services.withdraw_application(application, actor=request.user, reason=note),
             _("Başvuru geri çekildi; başvuru sahibine gerekçesiyle bildiriliyor."),
         )
 
@@ -934,18 +930,7 @@ def due_context(request, application: Application) -> dict:
     from reminders.models import Reminder
 
     now = timezone.now()
-    items = [
-        {
-            "kind": item.kind,
-            "heading": due.KIND_LABELS[item.kind],
-            "since": item.since,
-            "deadline": item.deadline,
-            "is_past_due": item.is_past_due(now),
-            "labels": [requirement.localized("label") for requirement in item.requirements],
-            "reasons": [document.rejection_text for document in item.documents],
-        }
-        for item in due.items_for_application(application, now=now)
-    ]
+    items = [due.presented(item, now) for item in due.items_for_application(application, now=now)]
     can_view_reminders = request.user.has_perm("reminders.view_reminder")
     return {
         "due_items": items,

@@ -76,6 +76,19 @@ class DueItem:
 ORIGINALS_GRACE = timedelta(days=7)
 
 
+def presented(item: DueItem, now: datetime) -> dict:
+    """An item as the pages show it (the applicant's and the admin's), in the active language."""
+    return {
+        "kind": item.kind,
+        "heading": KIND_LABELS[item.kind],
+        "since": item.since,
+        "deadline": item.deadline,
+        "is_past_due": item.is_past_due(now),
+        "labels": [requirement.localized("label") for requirement in item.requirements],
+        "reasons": [document.rejection_text for document in item.documents],
+    }
+
+
 def days(kind: str) -> timedelta:
     return timedelta(days=settings.PORTAL_DUE_DAYS[kind])
 

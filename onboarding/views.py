@@ -88,16 +88,10 @@ def _due_context(request: HttpRequest, application: Application) -> dict:
     application.applicant = request.user
     rows = [
         {
-            "kind": item.kind,
-            "heading": due.KIND_LABELS[item.kind],
+            **due.presented(item, now),
             "advice": DUE_ADVICE.get(item.kind, ""),
             "action": DUE_ACTIONS.get(item.kind, ""),
             "url": _due_url(application, item),
-            "since": item.since,
-            "deadline": item.deadline,
-            "is_past_due": item.is_past_due(now),
-            "labels": [requirement.localized("label") for requirement in item.requirements],
-            "reasons": [document.rejection_text for document in item.documents],
         }
         for item in due.items_for_application(application, now=now)
     ]
