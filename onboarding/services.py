@@ -317,7 +317,11 @@ def _status_url(application: Application) -> str:
 
 
 def _notify_applicant(application: Application, template: str, **context) -> None:
-    """Queue one of the lifecycle's e-mails to the applicant, in the outbox of the current transaction."""
+    """Queue one of the lifecycle's e-mails to the applicant, in their language, in the current transaction's outbox.
+
+    Their language, not the one of whoever caused it: a reviewer working in English must not write to a Turkish
+    applicant in English.
+    """
     queue_email(
         to=[application.applicant.email],
         template=template,
@@ -330,6 +334,7 @@ def _notify_applicant(application: Application, template: str, **context) -> Non
             **context,
         },
         about=application,
+        language=application.applicant.language,
     )
 
 

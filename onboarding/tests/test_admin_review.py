@@ -730,3 +730,25 @@ def test_an_applicant_reaching_the_admin_is_sent_to_its_login(client, applicant)
         assert response["Location"].startswith(reverse("admin:login"))
     document.refresh_from_db()
     assert document.status == "uploaded"
+
+
+def test_the_applicant_is_written_to_in_their_own_language_whatever_the_reviewers(
+    client, applicant, reviewer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    application = submitted(applicant)
+    decide_all(application, reviewer, reject=1)
+    mail.outbox.clear()
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.reject_application(application, actor=reviewer, reason="Yetkili değil.")
+    assert mail.outbox[-1].subject.startswith("Başvurunuz hakkında")
+
+    applicant.language = "en"
+    applicant.save(update_fields=["language"])
+    other = submitted(applicant)
+    decide_all(other, reviewer, reject=1)
+    with translation.override("tr"), django_capture_on_commit_callbacks(execute=True):
+        services.reject_application(other, actor=reviewer, reason="Not authorised.")
+    assert '<html lang="en">' in mail.outbox[-1].alternatives[0][0]
