@@ -169,6 +169,8 @@ def remove_document_file(document_file: DocumentFile, *, actor: "User") -> None:
         raise ApplicationError(_("Bu dosya artık kaldırılamaz."))
     name = document_file.file.name
     document_file.delete()
+    # The application changed (a rejected version may be live again): the reminder sweep looks at it again.
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
     if not document.files.exists():
         previous = document.version - 1
         document.delete()

@@ -331,9 +331,14 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("oluşturuldu"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellendi"), auto_now=True)
     submitted_at = models.DateTimeField(_("gönderildi"), null=True, blank=True)
+    # Written by the reminder sweep only (reminders.services): nothing about the application can become newly due
+    # for a reminder before `reminders_due_at`, as long as `updated_at` is still `reminders_seen_at` (the value the
+    # sweep read). Empty: look at it on the next sweep.
+    reminders_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    reminders_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "completed_steps"],
+        excluded_fields=["updated_at", "completed_steps", "reminders_due_at", "reminders_seen_at"],
         verbose_name=_("başvuru geçmişi"),
     )
 
