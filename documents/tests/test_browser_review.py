@@ -16,7 +16,9 @@ from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
 from onboarding.tests.test_browser_journey import scanned_pdf
 
-pytestmark = [pytest.mark.browser]
+# The review page loads its previews in parallel; on SQLite the live server's threads share the in-memory test
+# database's one connection, which SQLite refuses to use from two threads at once. PostgreSQL (CI) runs it.
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 REJECTED_LABEL = "SMS yazı örneği"
 

@@ -392,6 +392,7 @@ def share_of(png: bytes, colour: tuple[int, int, int]) -> float:
 
 
 @pytest.mark.browser
+@pytest.mark.postgres  # parallel preview requests: see test_browser_review.py
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_reviewer_sees_a_sandboxed_pdf_and_image_rendered_in_the_review_page(
     live_server, browser, applicant, reviewer, settings
