@@ -416,6 +416,10 @@ PORTAL_REMINDER_QUIET_HOURS = (env_int("PORTAL_QUIET_FROM_HOUR", 21), env_int("P
 if not all(0 <= hour <= 23 for hour in PORTAL_REMINDER_QUIET_HOURS):
     raise ImproperlyConfigured("PORTAL_QUIET_FROM_HOUR and PORTAL_QUIET_UNTIL_HOUR must be hours from 0 to 23.")
 
+# Characters the operator appends to every bulk message (its short code, about five since BTK's 2016 decision);
+# the SMS part count (billing/sms.py) counts them.
+PORTAL_SMS_OPERATOR_RESERVE = env_int("PORTAL_SMS_OPERATOR_RESERVE", 5)
+
 # --- The reseller (the guide's values are the defaults) ------------------------------------------------------------
 
 PORTAL_RESELLER_NAME = env_str("PORTAL_RESELLER_NAME", "Asist Bilgi Teknolojileri ve Elektronik Haberleşme Ltd. Şti.")
