@@ -7,26 +7,11 @@ from pypdf import PdfWriter
 
 from billing.models import BillingType, CreditPackage
 from documents.services import add_document_file
-from onboarding import services, workflow
+from onboarding import demo, services, workflow
 from onboarding.models import Application, InstitutionType
 
-DETAILS = {
-    "legal_name": "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü",
-    "tax_number": "4540536920",
-    "tax_number_kind": "vkn",
-    "tax_office": "Şişli",
-    "address": "Halaskargazi Cad. No: 1\nŞişli",
-    "province": "34",
-    "district": "Şişli",
-    "phone": "+902122345678",
-    "email": "bilgi@sisli.test",
-    "signatory_name": "Ömer Çağrı Işık",
-    "signatory_title": "Belediye Başkanı",
-    "signatory_tckn": "10000000146",
-    "signatory_mobile": "+905321234567",
-    "decision_date": None,
-    "condition_answers": {},
-}
+# The demo data's institution (the same valid VKN, TCKN and numbers), under a name of the tests' own.
+DETAILS = {**demo.DETAILS, "legal_name": "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü"}
 
 
 def pdf_upload(name: str = "belge.pdf", pages: int = 1) -> SimpleUploadedFile:
