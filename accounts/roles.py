@@ -32,7 +32,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "documentevent": ["view"],
             "rejectionreason": ["view", "add", "change"],
         },
-        "billing": {"billingtype": ["view"], "creditpackage": ["view"], "tarifftier": ["view"]},
+        # The billing types and packages an applicant chose; never prices, balances, the ledger or statements.
+        "billing": {"billingtype": ["view"], "creditpackage": ["view"]},
         # Reviewers answer applicants who say "I never got the e-mail".
         "outbox": {"outboxemail": ["view"]},
         # Which reminders an applicant was sent, and when (the admin's reminders list and application page).
@@ -41,10 +42,25 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
     FINANCE: {
         # Finance sees applications (billing plans), never their documents.
         "onboarding": {"institutiontype": ["view"], "application": ["view"]},
+        # Prices and taxes are added as new versions from a date, never edited once in force (billing.admin).
         "billing": {
             "billingtype": ["view", "change"],
             "creditpackage": ["view", "add", "change"],
+            "packageprice": ["view", "add", "change"],
+            "tariff": ["view", "add", "change"],
             "tarifftier": ["view", "add", "change", "delete"],
+            "taxrate": ["view", "add", "change"],
+            "billingaccount": ["view", "change", "change_plan", "record_correction"],
+            "planchange": ["view"],
+            "ledgerentry": ["view"],
+            "creditlot": ["view"],
+            "ledgerallocation": ["view"],
+            "packageorder": ["view", "confirm_payment"],
+            "deliveryreport": ["view", "add"],
+            "deliveryrecord": ["view"],
+            "usagemonth": ["view"],
+            "statement": ["view", "issue_credit_note"],
+            "statementline": ["view"],
         },
     },
 }

@@ -19,4 +19,14 @@ app.conf.beat_schedule = {
     # Every minute, whatever e-mail is still waiting in the outbox (its task lost, the broker or SMTP down) is sent.
     # (A tick not started within its interval expires: a busy or stopped worker does not pile up sweeps.)
     "outbox-sweep": {"task": "outbox.tasks.send_due_emails", "schedule": 60, "options": {"expires": 55}},
+    # Hourly: credits past their expiry leave the balance (an expiry entry each), plan changes that took effect
+    # today show on the account. Both find nothing to do on a second run.
+    "billing-daily": {"task": "billing.tasks.daily_billing", "schedule": 60 * 60, "options": {"expires": 55 * 60}},
+    # Hourly: last month's statements for invoiced accounts, from the first day of the month (Europe/Istanbul);
+    # the run issues only what is missing, so every later tick of the month issues nothing.
+    "billing-statements": {
+        "task": "billing.tasks.issue_statements",
+        "schedule": 60 * 60,
+        "options": {"expires": 55 * 60},
+    },
 }

@@ -10,6 +10,7 @@ production variable must never silently fall back to a laptop default.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "billing",
     "outbox",
     "reminders",
+    "finance",
     "axes",
 ]
 
@@ -429,6 +431,38 @@ PORTAL_CARGO_ADDRESS = env_str(
     "Teknopark İstanbul Teknoloji Geliştirme Bölgesi, Sanayi Mah. Havaalanı İç Yolu Cad. No:3 Kat 1 / 107, "
     "Pendik – İstanbul",
 )
+
+# --- Billing (issue 9; billing-facts.md) ---------------------------------------------------------------------------
+
+# ÖİV is owed by the authorised operator; whether the reseller charges it itself depends on its own BTK authorisation.
+PORTAL_CHARGE_OIV = env_bool("PORTAL_CHARGE_OIV", True)
+# The 3-character unit prefix of statement numbers (ABC2026000000001): capitals or digits.
+PORTAL_STATEMENT_PREFIX = env_str("PORTAL_STATEMENT_PREFIX", "TSP")
+if not re.fullmatch(r"[A-Z0-9]{3}", PORTAL_STATEMENT_PREFIX):
+    raise ImproperlyConfigured("PORTAL_STATEMENT_PREFIX must be three capital letters or digits, e.g. TSP.")
+# Statements for a month are issued from the first day of the next; VUK 231/5 gives seven days.
+PORTAL_STATEMENT_ISSUE_DAYS = env_int("PORTAL_STATEMENT_ISSUE_DAYS", 7, minimum=1)
+# The seller on every statement (VUK 230, TTK 39/2): the reseller's own registration.
+PORTAL_SELLER = {
+    "name": PORTAL_RESELLER_NAME,
+    "address": env_str(
+        "PORTAL_SELLER_ADDRESS",
+        "Teknopark İstanbul, Sanayi Mah. Teknopark Bulvarı No:1, 34906 Pendik / İstanbul",
+    ),
+    "tax_office": env_str("PORTAL_SELLER_TAX_OFFICE", "Pendik"),
+    "tax_number": env_str("PORTAL_SELLER_TAX_NUMBER", "0860366718"),
+    "mersis": env_str("PORTAL_SELLER_MERSIS", "0086036671800016"),
+    "website": env_str("PORTAL_SELLER_WEBSITE", "https://www.example.com.tr"),
+    "email": env_str("PORTAL_SELLER_EMAIL", "muhasebe@example.com.tr"),
+}
+# Where a package order is paid (bank transfer with the order code in the description): the payment seam's default.
+PORTAL_BANK_ACCOUNT = {
+    "bank": env_str("PORTAL_BANK_NAME", "Türkiye İş Bankası"),
+    "holder": PORTAL_RESELLER_NAME,
+    "iban": env_str("PORTAL_BANK_IBAN", "TR33 0006 1005 1978 6457 8413 26"),
+}
+# Days an unpaid package order stays open before it may be cancelled by the customer or finance.
+PORTAL_ORDER_PAYMENT_DAYS = env_int("PORTAL_ORDER_PAYMENT_DAYS", 7, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------------------------
 

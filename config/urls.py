@@ -11,5 +11,7 @@ urlpatterns = [
     path("hesap/", include("accounts.urls")),
     path("basvuru/", include("onboarding.urls")),
     path("belgeler/", include("documents.urls")),
+    path("musteri/", include("billing.urls")),
+    path("finans/", include("finance.urls")),
     path("admin/", admin.site.urls),
 ]

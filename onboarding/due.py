@@ -44,6 +44,8 @@ KIND_LABELS = {
     NEW_SUBMISSION: _("Yeni başvuru"),
     REVIEW_WAITING: _("İnceleme süresini aşan belge"),
     ORIGINALS_OVERDUE: _("Asıl evrak süresi geçti"),
+    # Written by billing.alerts, once per crossing of the customer's threshold.
+    "low_balance": _("Kontör bakiyeniz belirlediğiniz eşiğin altına indi"),
 }
 
 S = Application.Status

@@ -319,6 +319,8 @@ class Application(models.Model):
         "billing.CreditPackage", verbose_name=_("kontör paketi"), on_delete=models.PROTECT, null=True, blank=True
     )
     expected_monthly_messages = models.PositiveIntegerField(_("aylık tahmini mesaj"), null=True, blank=True)
+    # Decides e-Fatura (registered users) or e-Arşiv for the statements of an invoiced account.
+    e_invoice_user = models.BooleanField(_("e-Fatura mükellefi"), null=True, blank=True)
 
     has_corporate_line = models.BooleanField(_("kurumsal hattı var"), null=True, blank=True)
     corporate_line_number = models.CharField(_("kurumsal hat numarası"), max_length=16, blank=True)

@@ -435,8 +435,11 @@ def withdraw_application(application: Application, *, actor: "User", reason: str
 
 @transaction.atomic
 def activate_application(application: Application, *, actor: "User") -> Application:
-    """approved → active: the account is open on the operator's side."""
+    """approved → active: the account is open on the operator's side, and its billing account opens here."""
+    from billing.accounts import open_account
+
     locked = move_application(application, to=Application.Status.ACTIVE, actor=actor)
+    open_account(locked, actor=actor)
     _notify_applicant(locked, "application_activated")
     return locked
 

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from billing import pricing
-from billing.models import BillingType, CreditPackage, TariffTier
+from billing.models import BillingType, CreditPackage
+from billing.taxes import rates_on
 from onboarding import due, forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
 
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "institution_types": InstitutionType.objects.filter(is_active=True),
             "billing_types": BillingType.objects.all(),
-            "packages": CreditPackage.objects.filter(is_active=True),
+            "packages": CreditPackage.objects.filter(is_active=True).priced(),
         },
     )
 
@@ -287,8 +288,9 @@ def _step_billing(request, application, context):
                 "expected_monthly_messages": application.expected_monthly_messages,
             }
         )
-    packages = list(CreditPackage.objects.filter(is_active=True))
-    tiers = list(TariffTier.objects.all())
+    packages = list(CreditPackage.objects.filter(is_active=True).priced())
+    tiers = pricing.tiers_on()
+    rates = rates_on()
     context["form"] = form
     context["billing_types"] = list(BillingType.objects.all())
     context["packages"] = packages
@@ -297,7 +299,9 @@ def _step_billing(request, application, context):
         "packages": [{"id": p.id, "credits": p.credits, "price": str(p.price)} for p in packages],
     }
     if application.expected_monthly_messages:
-        context["estimate"] = pricing.estimate(application.expected_monthly_messages, tiers=tiers, packages=packages)
+        context["estimate"] = pricing.estimate(
+            application.expected_monthly_messages, tiers=tiers, packages=packages, rates=rates
+        )
     return None
 
 

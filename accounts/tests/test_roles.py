@@ -1,9 +1,11 @@
 """Groups and what each role may do in the admin."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from billing.models import CreditPackage
 from conftest import PASSWORD
@@ -61,18 +63,54 @@ def test_the_admin_searches_the_catalogue(client, reviewer):
     assert "Encümen Kararı" not in page
 
 
-def test_finance_changes_a_package_price_in_the_admin(client, finance):
+def _price_form(package, *, valid_from, price):
+    """The package's change form with one new dated price (existing prices are read-only and not posted)."""
+    existing = list(package.prices.all())
+    data = {
+        "credits": package.credits,
+        "is_active": "on",
+        "position": package.position,
+        "prices-TOTAL_FORMS": len(existing) + 1,
+        "prices-INITIAL_FORMS": len(existing),
+        "prices-MIN_NUM_FORMS": 0,
+        "prices-MAX_NUM_FORMS": 1000,
+        f"prices-{len(existing)}-valid_from": valid_from.isoformat(),
+        f"prices-{len(existing)}-price": price,
+    }
+    for index, row in enumerate(existing):
+        data[f"prices-{index}-id"] = row.pk
+        data[f"prices-{index}-package"] = package.pk
+    return data
+
+
+def test_finance_adds_a_package_price_from_a_date_in_the_admin(client, finance):
     package = CreditPackage.objects.get(credits=1_000)
+    today = timezone.localdate()
     client.force_login(finance)
 
     response = client.post(
         f"/admin/billing/creditpackage/{package.pk}/change/",
-        {"credits": 1000, "price": "499.90", "is_active": "on", "position": 10},
+        _price_form(package, valid_from=today + datetime.timedelta(days=10), price="499.90"),
     )
 
-    assert response.status_code == 302
-    package.refresh_from_db()
-    assert package.price == Decimal("499.90")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    later = CreditPackage.objects.priced(on=today + datetime.timedelta(days=10)).get(pk=package.pk)
+    now = CreditPackage.objects.priced(on=today).get(pk=package.pk)
+    assert later.price == Decimal("499.90")
+    assert now.price == Decimal("450.00")
+
+
+def test_a_price_in_force_cannot_be_edited_or_backdated(client, finance):
+    package = CreditPackage.objects.get(credits=1_000)
+    client.force_login(finance)
+    data = _price_form(package, valid_from=timezone.localdate() - datetime.timedelta(days=1), price="1.00")
+    data["prices-0-price"] = "2.00"  # an attempt to rewrite the price in force
+
+    response = client.post(f"/admin/billing/creditpackage/{package.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "en erken bugünden" in response.content.decode()
+    assert list(package.prices.values_list("price", flat=True)) == [Decimal("450.00")]
 
 
 def test_a_reviewer_cannot_change_a_package_price(client, reviewer):
@@ -81,12 +119,17 @@ def test_a_reviewer_cannot_change_a_package_price(client, reviewer):
 
     response = client.post(
         f"/admin/billing/creditpackage/{package.pk}/change/",
-        {"credits": 1000, "price": "1.00", "is_active": "on", "position": 10},
+        _price_form(package, valid_from=timezone.localdate(), price="1.00"),
     )
 
     assert response.status_code == 403
-    package.refresh_from_db()
-    assert package.price != Decimal("1.00")
+    assert package.prices.count() == 1
+
+
+def test_reviewers_see_neither_money_nor_the_ledger(client, reviewer):
+    client.force_login(reviewer)
+    for model in ("tariff", "taxrate", "billingaccount", "ledgerentry", "packageorder", "statement"):
+        assert client.get(f"/admin/billing/{model}/").status_code in (403, 404), model
 
 
 @pytest.mark.parametrize("email", ["AYSE@ornek-belediye.test", "ayse@ornek-belediye.test"])

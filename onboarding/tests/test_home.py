@@ -1,10 +1,13 @@
 """The home page: what the service is, the guide's three steps, the corporate-line warning, in both languages."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from billing.models import CreditPackage
+from billing.models import CreditPackage, PackagePrice
 
 
 def test_home_speaks_turkish_by_default(client, db):
@@ -25,7 +28,9 @@ def test_home_speaks_turkish_by_default(client, db):
 
 
 def test_home_shows_package_prices_from_the_billing_catalogue(client, db):
-    CreditPackage.objects.filter(credits=5_000).update(price="1234.50")
+    PackagePrice.objects.create(
+        package=CreditPackage.objects.get(credits=5_000), price="1234.50", valid_from=timezone.localdate()
+    )
 
     page = client.get("/").content.decode()
 
@@ -57,7 +62,8 @@ def test_home_query_count_does_not_grow_with_the_catalogue(client, db):
     with CaptureQueriesContext(connection) as before:
         client.get("/")
     for credits in range(200_000, 200_050):
-        CreditPackage.objects.create(credits=credits, price="1.00")
+        package = CreditPackage.objects.create(credits=credits)
+        PackagePrice.objects.create(package=package, price="1.00", valid_from=datetime.date(2026, 1, 1))
     with CaptureQueriesContext(connection) as after:
         client.get("/")
 

@@ -1,0 +1,1 @@
+"""Billing accounts, plan changes, the ledger and package orders in the admin."""

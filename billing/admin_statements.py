@@ -1,0 +1,1 @@
+"""Statements in the admin: read-only, never deleted; credit notes correct them."""

@@ -1,0 +1,3 @@
+"""The customer's statements: list and PDF download (their own only)."""
+
+urlpatterns: list = []
