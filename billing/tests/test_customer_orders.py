@@ -220,3 +220,23 @@ def test_a_key_used_on_another_account_never_returns_its_order(
 
     mine = placed(prepaid).get()
     assert response.headers["Location"] == order_url(mine)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_submit_at_the_same_moment_places_one_order(prepaid, ten_thousand):
+    from django.test import Client
+
+    from conftest import run_at_once
+
+    key = str(uuid.uuid4())
+
+    def submit():
+        client = Client()
+        client.force_login(prepaid.owner)
+        return place(client, prepaid, ten_thousand, key).headers["Location"]
+
+    locations = run_at_once(*[submit] * 6)
+
+    assert placed().count() == 1
+    assert set(locations) == {order_url(placed().get())}
