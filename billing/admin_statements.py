@@ -19,7 +19,7 @@ from billing.models import Statement, StatementLine
 from billing.statement_views import pdf_response
 from onboarding.admin import object_or_404
 
-CREDIT_NOTE_PERMISSION = "billing.issue_credit_note"
+CREDIT_NOTE_PERMISSION = "billing.creditnote_statement"
 
 
 class PeriodFilter(admin.SimpleListFilter):
@@ -58,10 +58,14 @@ class ReadOnly:
 
 class StatementLineInline(ReadOnly, admin.TabularInline):
     model = StatementLine
-    fields = ["position", "description", "quantity", "unit", "unit_price", "amount"]
+    fields = ["line_number", "description", "quantity", "unit", "unit_price", "amount"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=gettext_lazy("sıra"))
+    def line_number(self, obj: StatementLine) -> int:
+        return obj.position
 
 
 class CreditNoteForm(forms.Form):
@@ -117,7 +121,7 @@ class StatementAdmin(ReadOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account", "corrects", "created_by")
 
-    def has_issue_credit_note_permission(self, request, obj=None) -> bool:
+    def has_creditnote_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(CREDIT_NOTE_PERMISSION)
 
     # --- Columns and read-only fields ---
@@ -146,7 +150,7 @@ class StatementAdmin(ReadOnly, admin.ModelAdmin):
             _("İade faturası düzenle"),
         )
 
-    @admin.display(description=gettext_lazy("iade faturaları"))
+    @admin.display(description=gettext_lazy("İade faturaları"))  # capitalised here: capfirst() would print "Iade"
     def credit_notes_list(self, obj: Statement) -> str:
         notes = list(obj.credit_notes.order_by("issue_date", "number"))
         if not notes:
@@ -173,7 +177,7 @@ class StatementAdmin(ReadOnly, admin.ModelAdmin):
         )
 
     def get_fieldsets(self, request, obj=None):
-        if not self.has_issue_credit_note_permission(request, obj):
+        if not self.has_creditnote_permission(request, obj):
             return self.fieldsets
         first, *rest = self.fieldsets
         fields = ["documents_and_credit_note" if name == "documents" else name for name in first[1]["fields"]]
@@ -208,7 +212,7 @@ class StatementAdmin(ReadOnly, admin.ModelAdmin):
         return pdf_response(service.statement_pdf(statement), f"{statement.number}.pdf")
 
     def credit_note_view(self, request, object_id):
-        if not (self.has_view_permission(request) and self.has_issue_credit_note_permission(request)):
+        if not (self.has_view_permission(request) and self.has_creditnote_permission(request)):
             raise PermissionDenied
         invoice = object_or_404(self.get_queryset(request), object_id)
         if invoice.kind != Statement.Kind.INVOICE:
@@ -245,7 +249,7 @@ class StatementAdmin(ReadOnly, admin.ModelAdmin):
         }
         return TemplateResponse(request, "billing/statements_credit_note_admin.html", context)
 
-    @admin.action(description=gettext_lazy("İade faturası düzenle"), permissions=["issue_credit_note"])
+    @admin.action(description=gettext_lazy("İade faturası düzenle"), permissions=["creditnote"])
     def credit_note_action(self, request, queryset):
         chosen = list(queryset[:2])
         if len(chosen) != 1 or chosen[0].kind != Statement.Kind.INVOICE:

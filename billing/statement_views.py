@@ -39,7 +39,9 @@ def statement_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
     from billing.statements import statement_pdf as render_statement
 
     account = get_account_for_user(request.user, code)
-    statement = get_object_or_404(Statement.objects.select_related("account", "corrects"), account=account, number=number)
+    statement = get_object_or_404(
+        Statement.objects.select_related("account", "corrects"), account=account, number=number
+    )
     return pdf_response(render_statement(statement), f"{statement.number}.pdf")
 
 

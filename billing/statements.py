@@ -98,7 +98,7 @@ def previous_month(now: datetime.datetime | None = None) -> datetime.date:
 
 
 def month_name(month: datetime.date) -> str:
-    """"Ekim 2026": the period as the statement prints it (always Turkish)."""
+    """ "Ekim 2026": the period as the statement prints it (always Turkish)."""
     return f"{MONTHS_TR[month.month - 1]} {month.year}"
 
 
@@ -170,6 +170,19 @@ class IssueResult:
     period: datetime.date
     issued: IssuedStatements = field(default_factory=IssuedStatements)
     skipped: int = 0  # accounts with delivered parts whose statement for the month already existed
+    failed: list[tuple[str, Exception]] = field(default_factory=list)  # (account code, error): none were issued
+
+
+class IncompleteRun(StatementError):
+    """Some accounts' statements failed (each rolled back); the others were issued. `result` says which is which."""
+
+    def __init__(self, result: IssueResult):
+        codes = ", ".join(code for code, _error in result.failed[:20])
+        super().__init__(
+            _("%(count)s hesabın faturası düzenlenemedi (%(codes)s); diğerleri düzenlendi. Yeniden çalıştırın.")
+            % {"count": len(result.failed), "codes": codes}
+        )
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -197,7 +210,10 @@ def issue_statements(
     if issue_date <= last_day(period):
         raise StatementError(
             _("%(period)s ayı bitmeden faturası düzenlenemez (en erken %(date)s).")
-            % {"period": month_name(period), "date": (last_day(period) + datetime.timedelta(days=1)).strftime("%d.%m.%Y")}
+            % {
+                "period": month_name(period),
+                "date": (last_day(period) + datetime.timedelta(days=1)).strftime("%d.%m.%Y"),
+            }
         )
     tiers = tiers_on(period)
     if tariff_price(1, tiers) is None:
@@ -226,14 +242,27 @@ def issue_statements(
             if usage.account_id in billed:
                 result.skipped += 1
                 continue
-            statement = _issue_one(usage, run)
+            try:
+                statement = _issue_one(usage, run)
+            except Exception as error:
+                # One account's failure (rolled back, its number given back) does not hold up everyone else's
+                # statement; the run still fails loudly at the end, and running it again retries only the failed.
+                logger.exception("statement for account %s, %s failed", usage.account.code, period.isoformat())
+                result.failed.append((usage.account.code, error))
+                continue
             if statement is None:
                 result.skipped += 1
             else:
                 result.issued.ids.append(statement.pk)
     logger.info(
-        "statements for %s: %s issued, %s already there", period.isoformat(), len(result.issued), result.skipped
+        "statements for %s: %s issued, %s already there, %s failed",
+        period.isoformat(),
+        len(result.issued),
+        result.skipped,
+        len(result.failed),
     )
+    if result.failed:
+        raise IncompleteRun(result)
     return result
 
 

@@ -1,8 +1,8 @@
 """The monthly run: delivered parts of invoiced usage only, the tariff and taxes of the month, Istanbul's calendar, a
 month billed once however often the run is repeated, and a constant number of queries per account.
 
-The helpers at the top build accounts the way production does (an application through the wizard's services, then
-`open_account`) and are shared by the other `test_statements_*` files.
+The helpers at the top (accounts opened as activation opens them, usage rows as the importer keeps them) are shared
+by the other `test_statements_*` files.
 """
 
 import datetime
@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing import statements
-from billing.accounts import change_plan, open_account
+from billing.accounts import change_plan
 from billing.models import (
     BillingAccount,
-    BillingType,
     Plan,
     Statement,
     StatementSequence,
@@ -30,23 +29,17 @@ from billing.models import (
     UsageMonth,
 )
 from billing.statements import StatementError, issue_statements
-from onboarding import services, workflow
-from onboarding.models import InstitutionType
-from onboarding.tests.helpers import DETAILS
+from billing.tests.factories import make_account
 
 OCTOBER = datetime.date(2026, 10, 1)
 # 2 November 2026, 09:00 in Istanbul: a working morning of the first days after October.
 NOVEMBER_MORNING = datetime.datetime(2026, 11, 2, 6, 0, tzinfo=datetime.UTC)
+SISLI = "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü"
 _serial = itertools.count(1)
 
 
-def invoiced_account(
-    owner: User | None = None,
-    *,
-    legal_name: str = "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü",
-    e_invoice_user: bool = False,
-) -> BillingAccount:
-    """An account opened from an application (as activation does), on the invoiced plan since 1 January 2026."""
+def invoiced_account(owner: User | None = None, *, legal_name: str = SISLI, **profile) -> BillingAccount:
+    """An invoiced account of `owner` (a new customer user by default), opened as activation opens it."""
     if owner is None:
         owner = User.objects.create_user(
             email=f"kurum{next(_serial)}@ornek-kurum.test",
@@ -54,22 +47,7 @@ def invoiced_account(
             full_name="Kurum Yetkilisi",
             email_confirmed_at=timezone.now(),
         )
-    application = services.start_application(owner)
-    application = workflow.choose_institution_type(
-        application, institution_type=InstitutionType.objects.get(code="municipality")
-    )
-    application = services.save_institution_details(application, details={**DETAILS, "legal_name": legal_name})
-    application = services.choose_billing(
-        application,
-        billing_type=BillingType.objects.get(code=Plan.INVOICED),
-        credit_package=None,
-        expected_monthly_messages=20_000,
-    )
-    account = open_account(application, now=datetime.datetime(2026, 1, 1, 9, 0, tzinfo=statements.ISTANBUL))
-    if e_invoice_user:
-        BillingAccount.objects.filter(pk=account.pk).update(e_invoice_user=True)
-        account.refresh_from_db()
-    return account
+    return make_account(owner, plan=Plan.INVOICED, legal_name=legal_name, **profile)
 
 
 def usage(account: BillingAccount, month: datetime.date = OCTOBER, *, plan: str = Plan.INVOICED, **parts):
@@ -133,7 +111,11 @@ def test_the_tariff_of_the_months_first_day_and_the_taxes_of_its_last_day_apply(
     statement = issue_statements(now=NOVEMBER_MORNING).issued[0]
 
     assert statement.lines.get().unit_price == Decimal("0.4500")
-    assert (statement.net, statement.kdv_rate, statement.kdv) == (Decimal("450.00"), Decimal("0.2100"), Decimal("94.50"))
+    assert (statement.net, statement.kdv_rate, statement.kdv) == (
+        Decimal("450.00"),
+        Decimal("0.2100"),
+        Decimal("94.50"),
+    )
 
 
 def test_without_oiv_charged_the_statement_carries_kdv_only(db, settings):
@@ -158,10 +140,10 @@ def test_the_statement_keeps_the_seller_and_buyer_of_its_day(db, settings):
     assert statement.seller["name"] == "Satıcı A.Ş."
     assert statement.seller["mersis"] == "0123456789012345"
     assert statement.buyer_name == "Kadıköy Belediyesi"
-    assert statement.buyer_tax_number == DETAILS["tax_number"]
+    assert statement.buyer_tax_number == "4540536920"
     assert statement.buyer_tax_office == "Şişli"
-    assert statement.buyer_address.startswith("Halaskargazi Cad. No: 1")
-    assert statement.buyer_email == DETAILS["email"]
+    assert statement.buyer_address == account.address
+    assert statement.buyer_email == account.invoice_email
     assert statement.profile == Statement.Profile.E_FATURA
 
 

@@ -1,4 +1,4 @@
-"""Issues a month's statements to invoiced accounts, in process: `python manage.py issue_statements [--month YYYY-MM]`.
+"""Issues a month's statements to invoiced accounts, in process: `manage.py issue_statements [--month YYYY-MM]`.
 
 The same run as the monthly Celery beat job (billing.tasks.issue_statements), and as safe to repeat: a month already
 billed issues nothing new. Without --month it bills the previous calendar month (Europe/Istanbul).
@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.statements import StatementError, issue_statements, month_name
+from billing.statements import IncompleteRun, StatementError, issue_statements, month_name
 
 
 def month(value: str) -> datetime.date:
@@ -27,8 +27,16 @@ class Command(BaseCommand):
     def handle(self, *args, month: datetime.date | None = None, **options):
         try:
             result = issue_statements(month)
+        except IncompleteRun as error:
+            self.report(error.result)
+            for code, failure in error.result.failed:
+                self.stderr.write(f"{code}: {failure!r}")
+            raise CommandError(error.message) from None
         except StatementError as error:
             raise CommandError(error.message) from None
+        self.report(result)
+
+    def report(self, result) -> None:
         for statement in result.issued:
             self.stdout.write(
                 f"{statement.number}  {statement.account.code}  {statement.total} TL  {statement.buyer_name}"
