@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,8 +120,11 @@ def next_number(prefix: str, year: int) -> str:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside the transaction that inserts the statement.")
-    StatementSequence.objects.bulk_create([StatementSequence(prefix=prefix, year=year)], ignore_conflicts=True)
-    sequence = StatementSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    locked = StatementSequence.objects.select_for_update()
+    sequence = locked.filter(prefix=prefix, year=year).first()
+    if sequence is None:  # the year's first number: whoever inserts second waits for the first, then finds its row
+        StatementSequence.objects.bulk_create([StatementSequence(prefix=prefix, year=year)], ignore_conflicts=True)
+        sequence = locked.get(prefix=prefix, year=year)
     sequence.last_number += 1
     number = format_number(prefix, year, sequence.last_number)
     sequence.save(update_fields=["last_number"])
@@ -231,17 +234,12 @@ def issue_statements(
         prefix=settings.PORTAL_STATEMENT_PREFIX,
         actor=actor,
     )
+    billed = _billed(period)
     result = IssueResult(period=period)
-    for chunk in _usage_chunks(period):
-        billed = set(
-            Statement.objects.filter(
-                kind=Statement.Kind.INVOICE, period=period, account_id__in=[usage.account_id for usage in chunk]
-            ).values_list("account_id", flat=True)
-        )
+    # The chunks leave billed accounts out, so a run that finds the month billed (every hourly tick after the first)
+    # costs a handful of queries, however many accounts there are.
+    for chunk in _usage_chunks(period, exclude=billed):
         for usage in chunk:
-            if usage.account_id in billed:
-                result.skipped += 1
-                continue
             try:
                 statement = _issue_one(usage, run)
             except Exception as error:
@@ -250,10 +248,12 @@ def issue_statements(
                 logger.exception("statement for account %s, %s failed", usage.account.code, period.isoformat())
                 result.failed.append((usage.account.code, error))
                 continue
-            if statement is None:
-                result.skipped += 1
-            else:
+            if statement is not None:  # None: another run billed it first
                 result.issued.ids.append(statement.pk)
+    # Counted at the end, when every account this run passed has its statement (ours, or a concurrent run's that
+    # ours waited for), so that concurrent runs' issued and skipped add up exactly. (Only billable usage ever gets an
+    # invoice, so the month's invoices are the billed accounts: one index count, no join.)
+    result.skipped = Statement.objects.filter(kind=Statement.Kind.INVOICE, period=period).count() - len(result.issued)
     logger.info(
         "statements for %s: %s issued, %s already there, %s failed",
         period.isoformat(),
@@ -266,12 +266,24 @@ def issue_statements(
     return result
 
 
-def _usage_chunks(period: datetime.date) -> Iterator[list[UsageMonth]]:
-    """The month's invoiced usage with delivered parts, CHUNK accounts at a time, by account id (keyset paging)."""
+def _billable(period: datetime.date):
+    """The month's usage on the invoiced plan with delivered parts: one row per account (usagemonth_unique)."""
+    return UsageMonth.objects.filter(month=period, plan=Plan.INVOICED, delivered__gt=0)
+
+
+def _billed(period: datetime.date):
+    """The month's invoice of the usage row's account, if there is one (for Exists)."""
+    return Statement.objects.filter(kind=Statement.Kind.INVOICE, period=period, account_id=OuterRef("account_id"))
+
+
+def _usage_chunks(period: datetime.date, *, exclude) -> Iterator[list[UsageMonth]]:
+    """The month's billable usage not yet billed, CHUNK accounts at a time, by account id (keyset paging)."""
     after = 0
     while True:
         chunk = list(
-            UsageMonth.objects.filter(month=period, plan=Plan.INVOICED, delivered__gt=0, account_id__gt=after)
+            _billable(period)
+            .filter(account_id__gt=after)
+            .exclude(Exists(exclude))
             .select_related("account")
             .order_by("account_id")[:CHUNK]
         )
