@@ -98,7 +98,7 @@ def previous_month(now: datetime.datetime | None = None) -> datetime.date:
 
 
 def month_name(month: datetime.date) -> str:
-    """ "Ekim 2026": the period as the statement prints it (always Turkish)."""
+    """The period as the statement prints it, always in Turkish: "Ekim 2026"."""
     return f"{MONTHS_TR[month.month - 1]} {month.year}"
 
 
