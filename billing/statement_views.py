@@ -46,6 +46,6 @@ def statement_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("statements/<reference:code>/", statements, name="statements"),
-    path("statements/<reference:code>/<str:number>.pdf", statement_pdf, name="statement-pdf"),
+    path("<reference:code>/faturalar/", statements, name="statements"),
+    path("<reference:code>/faturalar/<str:number>.pdf", statement_pdf, name="statement-pdf"),
 ]

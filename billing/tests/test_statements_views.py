@@ -119,7 +119,7 @@ def test_an_unknown_number_is_404(client, applicant, statement):
         client.get(reverse("billing:statement-pdf", args=[statement.account.code, "TSP2026999999999"])).status_code
         == 404
     )
-    assert client.get(f"/musteri/statements/{statement.account.code}/x%27%3B.pdf").status_code == 404
+    assert client.get(f"/musteri/{statement.account.code}/faturalar/x%27%3B.pdf").status_code == 404
 
 
 def test_the_list_costs_the_same_queries_with_more_statements(client, applicant, account, finance):
