@@ -509,8 +509,9 @@ class PackageOrder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "paid", "cancelled"]), name="packageorder_status_valid"
             ),
+            # Rounded as statement_total_adds_up is: SQLite adds decimals as binary floats.
             models.CheckConstraint(
-                condition=models.Q(total=models.F("net") + models.F("kdv") + models.F("oiv")),
+                condition=models.Q(total=Round(models.F("net") + models.F("kdv") + models.F("oiv"), 2)),
                 name="packageorder_total_adds_up",
             ),
         ]
