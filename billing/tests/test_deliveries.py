@@ -221,6 +221,35 @@ def test_a_line_that_is_not_utf8_is_reported_by_its_number(prepaid):
     assert not DeliveryRecord.objects.exists()
 
 
+def test_an_overlong_line_a_nul_and_bare_cr_line_ends_are_bad_lines_not_memory(prepaid):
+    huge = row(prepaid, 2).replace("msg-2", "msg-" + "9" * 1_100_000).encode()
+    data = (
+        csv_bytes([row(prepaid, 1)]) + huge + b"\n" + row(prepaid, 3).replace("msg-3", "msg\x00-3").encode() + b"\n"
+    )
+
+    result = run_import(data + row(prepaid, 4).encode() + b"\n")
+    bare_cr = run_import(csv_bytes([row(prepaid, n) for n in range(20_000)], newline="\r"))
+
+    assert [(error.line, error.message[:15]) for error in result.errors] == [
+        (3, "Satır çok uzun "),
+        (4, "Satırda NUL kar"),
+    ]
+    assert bare_cr.errors[0].line == 1 and "satır sonu" in bare_cr.errors[0].message
+    assert not DeliveryRecord.objects.exists()
+
+
+def test_a_message_id_may_hold_any_printable_character(prepaid):
+    message_id = 'Ab\\c\\t"ş;|,'
+    quoted = message_id.replace('"', '""')
+    line = f'"{quoted}",1,{prepaid.code},905321234567,2026-10-05T10:00:00+03:00,delivered,1'
+
+    result = run_import(csv_bytes([line]))
+
+    assert result.ok, result.errors
+    assert DeliveryRecord.objects.get().message_id == message_id
+    assert run_import(csv_bytes([line])).unchanged == 1
+
+
 def test_a_row_that_disagrees_with_the_stored_record_is_bad(prepaid, invoiced):
     run_import(csv_bytes([row(prepaid, 1, parts=2)]))
 
