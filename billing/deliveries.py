@@ -709,7 +709,10 @@ def report_lines(result: ImportResult) -> list[str]:
             _("%(line)s. satır: %(message)s") % {"line": e.line, "message": e.message} for e in result.errors
         )
         if result.more_errors:
-            lines.append(_("… ve %(more)s hatalı satır daha.") % {"more": result.more_errors})
+            lines.append(
+                ngettext("… ve %(more)s hatalı satır daha.", "… ve %(more)s hatalı satır daha.", result.more_errors)
+                % {"more": result.more_errors}
+            )
     if result.refusals:
         lines.extend(result.refusals)
         if not result.error_count:
