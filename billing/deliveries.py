@@ -67,8 +67,9 @@ DIGITS = re.compile(r"[0-9]{1,6}")
 IMPORT_LOCK = 0x6269_6C6C_0009
 
 BACKSLASH = "\\"
-STAGE = "billing_delivery_stage"
-DUPES = "billing_delivery_dupes"
+STAGE = "billing_delivery_stage"  # the file's good rows
+DUPES = "billing_delivery_dupes"  # (message_id, part) seen on more than one line, with the first
+ROWS = "billing_delivery_rows"  # one row per (message_id, part), against its stored record
 
 
 @dataclass(frozen=True, order=True)
@@ -95,6 +96,7 @@ class ImportResult:
     report: DeliveryReport | None = None
     dry_run: bool = False
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of read, check, write and ledger
 
     @property
     def ok(self) -> bool:
@@ -155,10 +157,12 @@ def _import(source: File, result: ImportResult, user, dry_run: bool, batch_size:
     stage = _Stage()
     stage.create()
     reader = _Reader(source, stage, result, batch_size, now)
+    lap = _Laps(result)
     if not reader.read():
         stage.drop()
         _finish_errors(result, reader.errors, _Errors())
         raise _Refused
+    lap("read")
     stage.index()
     conflicts = stage.conflicts()
     _finish_errors(result, reader.errors, conflicts)
@@ -174,6 +178,7 @@ def _import(source: File, result: ImportResult, user, dry_run: bool, batch_size:
         if refund:
             result.refunds[codes[account_id]] = refund
     result.refusals = _refusals(movements, codes, now)
+    lap("check")
     if not result.ok or dry_run:
         stage.drop()
         raise _Refused
@@ -189,6 +194,7 @@ def _import(source: File, result: ImportResult, user, dry_run: bool, batch_size:
     )
     stage.write(report, now)
     stage.drop()
+    lap("write")
     for account_id, (debit, refund) in sorted(movements.items()):
         if refund:
             ledger.refund(
@@ -208,9 +214,21 @@ def _import(source: File, result: ImportResult, user, dry_run: bool, batch_size:
                 actor=user,
                 now=now,
             )
+    lap("ledger")
     report.seconds = time.monotonic() - started
     DeliveryReport.objects.filter(pk=report.pk).update(seconds=report.seconds)
     result.report = report
+
+
+class _Laps:
+    """Seconds per phase, for the benchmark and the curious."""
+
+    def __init__(self, result: ImportResult):
+        self.phases, self.last = result.phases, time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        now = time.monotonic()
+        self.phases[phase], self.last = now - self.last, now
 
 
 def _finish_errors(result: ImportResult, row_errors: "_Errors", conflicts: "_Errors") -> None:
@@ -219,11 +237,15 @@ def _finish_errors(result: ImportResult, row_errors: "_Errors", conflicts: "_Err
 
 
 def _refusals(movements: dict[int, tuple[int, int]], codes: dict[int, str], now) -> list[str]:
-    """Accounts whose debit would not fit: the balance, less credits due to expire by now, plus this file's refund."""
+    """Accounts whose debit would not fit: the balance, less credits due to expire by now, plus this file's refund.
+
+    The accounts are locked (in id order) until the import ends, so no other debit slips in between this prediction
+    and the ledger writes; the ledger's own refusal stays the backstop."""
     wanted = {pk: (debit, refund) for pk, (debit, refund) in movements.items() if debit > refund}
     if not wanted:
         return []
-    balances = dict(BillingAccount.objects.filter(pk__in=list(wanted)).values_list("pk", "balance"))
+    locked = BillingAccount.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk")
+    balances = dict(locked.values_list("pk", "balance"))
     expiring = dict(
         CreditLot.objects.filter(account_id__in=list(wanted), remaining__gt=0, expires_at__lte=now)
         .values("account_id")
@@ -530,13 +552,12 @@ class _Stage:
             f"CREATE TEMPORARY TABLE {STAGE} (line {types['line']} NOT NULL, message_id {types['key']} NOT NULL, "
             f"part {types['int']} NOT NULL, account_id {types['big']} NOT NULL, recipient {types['text']} NOT NULL, "
             f"sent_at {moment} NOT NULL, status {types['text']} NOT NULL, parts {types['int']} NOT NULL, "
-            f"plan {types['text']} NOT NULL, month {day} NOT NULL, record_id {types['big']}, "
-            f"old_status {types['text']}, old_charged {types['int']})"
+            f"plan {types['text']} NOT NULL, month {day} NOT NULL)"
         )
 
     def drop(self) -> None:
-        self._execute(f"DROP TABLE IF EXISTS {DUPES}")
-        self._execute(f"DROP TABLE IF EXISTS {STAGE}")
+        for table in (ROWS, DUPES, STAGE):
+            self._execute(f"DROP TABLE IF EXISTS {table}")
 
     def add(self, rows: list[tuple]) -> None:
         """One batch: COPY on PostgreSQL, one executemany elsewhere."""
@@ -564,13 +585,11 @@ class _Stage:
     def index(self) -> None:
         self._execute(f"CREATE INDEX {STAGE}_key ON {STAGE} (message_id, part)")
         if self.postgres:
-            self._execute(f"CREATE INDEX {STAGE}_line ON {STAGE} (line)")
             # Temporary tables are never analysed by autovacuum; the joins below need the row count.
             self._execute(f"ANALYZE {STAGE}")
 
     def conflicts(self) -> _Errors:
-        """Rows that repeat an earlier line's (message_id, part) with other data, or disagree with a stored record;
-        then drop the repeats, so each (message_id, part) is staged once (its first line)."""
+        """Rows that repeat an earlier line's (message_id, part) with other data, or disagree with a stored record."""
         errors = _Errors()
         found: list[tuple[int, str]] = []
         self._execute(
@@ -615,21 +634,25 @@ class _Stage:
             if line not in seen:
                 seen.add(line)
                 errors.add(line, message)
-        self._execute(
-            f"DELETE FROM {STAGE} WHERE line IN (SELECT s.line FROM {STAGE} s "  # noqa: S608
-            f"JOIN {DUPES} d ON d.message_id = s.message_id AND d.part = s.part WHERE s.line <> d.first_line)"
-        )
         return errors
 
     def classify(self) -> None:
-        """Each staged row against its stored record: the record's id, status, charge and plan; a pending row keeps
-        the stored status (it never takes back a final one)."""
+        """One row per (message_id, part), its first line, beside its stored record: the record's id, status,
+        charge and plan. A pending row keeps the stored status (it never takes back a final one).
+
+        A new table rather than an UPDATE of the staging table: one sequential write instead of a new version of
+        every row and its index entries (3.5 s → under a second for 200,000 rows)."""
         self._execute(
-            f"UPDATE {STAGE} SET record_id = r.id, old_status = r.status, old_charged = r.charged, "  # noqa: S608
-            f"plan = r.plan, status = CASE WHEN {STAGE}.status = '{DeliveryStatus.PENDING}' THEN r.status "
-            f"ELSE {STAGE}.status END FROM billing_deliveryrecord r "
-            f"WHERE r.message_id = {STAGE}.message_id AND r.part = {STAGE}.part"
+            f"CREATE TEMPORARY TABLE {ROWS} AS SELECT s.line, s.message_id, s.part, s.account_id, "  # noqa: S608
+            f"s.recipient, s.sent_at, CASE WHEN r.id IS NOT NULL AND s.status = '{DeliveryStatus.PENDING}' "
+            "THEN r.status ELSE s.status END AS status, s.parts, COALESCE(r.plan, s.plan) AS plan, s.month, "
+            f"r.id AS record_id, r.status AS old_status, r.charged AS old_charged FROM {STAGE} s "
+            "LEFT JOIN billing_deliveryrecord r ON r.message_id = s.message_id AND r.part = s.part "
+            f"LEFT JOIN {DUPES} d ON d.message_id = s.message_id AND d.part = s.part "
+            "WHERE d.first_line IS NULL OR d.first_line = s.line"
         )
+        if self.postgres:
+            self._execute(f"ANALYZE {ROWS}")
 
     def counts(self) -> tuple[int, int]:
         """(new records, records whose status changes)."""
@@ -637,7 +660,7 @@ class _Stage:
             cursor.execute(
                 "SELECT COALESCE(SUM(CASE WHEN record_id IS NULL THEN 1 ELSE 0 END), 0), "  # noqa: S608
                 "COALESCE(SUM(CASE WHEN record_id IS NOT NULL AND status <> old_status THEN 1 ELSE 0 END), 0) "
-                f"FROM {STAGE}"
+                f"FROM {ROWS}"
             )
             created, updated = cursor.fetchone()
         return int(created), int(updated)
@@ -648,7 +671,7 @@ class _Stage:
             cursor.execute(
                 "SELECT account_id, SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END), "  # noqa: S608
                 "SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END) "
-                f"FROM (SELECT account_id, {_charge()} - COALESCE(old_charged, 0) AS delta FROM {STAGE} "
+                f"FROM (SELECT account_id, {_charge()} - COALESCE(old_charged, 0) AS delta FROM {ROWS} "
                 f"WHERE plan = '{Plan.PREPAID}') changes GROUP BY account_id"
             )
             return {
@@ -663,19 +686,19 @@ class _Stage:
         self._execute(
             "INSERT INTO billing_deliveryrecord (message_id, part, account_id, recipient, sent_at, status, parts, "  # noqa: S608
             "plan, charged, report_id, updated_at) SELECT message_id, part, account_id, recipient, sent_at, status, "
-            f"parts, plan, {_charge()}, %s, %s FROM {STAGE} WHERE record_id IS NULL ORDER BY line",
+            f"parts, plan, {_charge()}, %s, %s FROM {ROWS} WHERE record_id IS NULL ORDER BY line",
             [report.pk, at],
         )
         self._execute(
             f"UPDATE billing_deliveryrecord SET status = s.status, charged = {_charge('s')}, "  # noqa: S608
-            f"report_id = %s, updated_at = %s FROM {STAGE} s "
+            f"report_id = %s, updated_at = %s FROM {ROWS} s "
             "WHERE billing_deliveryrecord.id = s.record_id AND s.status <> s.old_status",
             [report.pk, at],
         )
         columns = [status.value for status in DeliveryStatus]
         self._execute(
             f"INSERT INTO billing_usagemonth (account_id, month, plan, {', '.join(columns)}) "  # noqa: S608
-            f"SELECT account_id, month, plan, {', '.join(_delta(column) for column in columns)} FROM {STAGE} "
+            f"SELECT account_id, month, plan, {', '.join(_delta(column) for column in columns)} FROM {ROWS} "
             "WHERE old_status IS NULL OR status <> old_status GROUP BY account_id, month, plan "
             "ON CONFLICT (account_id, month, plan) DO UPDATE SET "
             + ", ".join(f"{column} = billing_usagemonth.{column} + excluded.{column}" for column in columns)

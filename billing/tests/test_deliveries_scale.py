@@ -95,3 +95,28 @@ def test_overlapping_files_and_a_status_update_at_once_keep_usage_and_ledger_equ
     assert (month.pending, month.undelivered) == (150, 150)
     assert BillingAccount.objects.get(pk=account.pk).balance == 10_000 - 150
     assert ledger.verify(account).ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_racing_other_debits_never_overdraws_and_is_all_or_nothing(applicant):
+    account = make_account(applicant, plan="prepaid")
+    ledger.credit(account, key="race-purchase", credits=1_000)
+    data = "\n".join([HEADER, *[row(account, n, parts=3) for n in range(100)]]).encode()  # 300 credits
+
+    steps = [lambda: import_delivery_report(io.BytesIO(data))]
+    steps += [lambda n=n: ledger.debit(account.pk, key=f"race-use:{n}", credits=200) for n in range(5)]
+    results = run_at_once(*steps)
+
+    imported, debits = results[0], results[1:]
+    assert not isinstance(imported, Exception), imported
+    assert all(isinstance(r, ledger.Posted | ledger.InsufficientCredit) for r in debits), debits
+    debited = 200 * sum(isinstance(r, ledger.Posted) for r in debits)
+    records = DeliveryRecord.objects.count()
+    if imported.ok:
+        assert records == 100 and debited <= 700
+    else:
+        assert records == 0 and imported.refusals and account.code in imported.refusals[0]
+    balance = BillingAccount.objects.get(pk=account.pk).balance
+    assert balance == 1_000 - debited - (300 if imported.ok else 0) >= 0
+    assert ledger.verify(account).ok
