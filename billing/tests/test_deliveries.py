@@ -260,6 +260,29 @@ def test_a_row_that_disagrees_with_the_stored_record_is_bad(prepaid, invoiced):
     assert DeliveryRecord.objects.count() == 1
 
 
+def test_each_repeat_is_judged_against_the_first_line_and_the_stored_record(prepaid):
+    run_import(csv_bytes([row(prepaid, 1, parts=2)]))
+
+    result = run_import(
+        csv_bytes(
+            [
+                row(prepaid, 5),  # line 2
+                row(prepaid, 5),  # 3: the same as line 2: fine
+                row(prepaid, 5, status="pending"),  # 4: line 2 with another status
+                row(prepaid, 1, parts=3),  # 5: the stored record has 2 parts
+                row(prepaid, 1, parts=3),  # 6: the same again, as wrong
+            ]
+        )
+    )
+
+    assert [(error.line, error.message[:14]) for error in result.errors] == [
+        (4, "Aynı message_i"),
+        (5, "Bu message_id "),
+        (6, "Bu message_id "),
+    ]
+    assert DeliveryRecord.objects.count() == 1
+
+
 def test_only_the_first_bad_rows_are_kept_but_all_are_counted(prepaid):
     rows = [row(prepaid, n, status="bilinmiyor") for n in range(MAX_ERRORS + 50)]
 
@@ -413,21 +436,23 @@ def test_the_plan_is_the_one_in_force_when_the_message_was_sent(prepaid, finance
 # --- File formats ---------------------------------------------------------------------------------------------------
 
 
-def test_a_bom_crlf_and_a_text_column_are_read(prepaid):
+def test_a_bom_crlf_a_text_column_and_an_empty_last_column_are_read(prepaid):
     text = "Şişli Belediyesi: yarın su kesintisi yapılacaktır, anlayışınız için teşekkür ederiz. " * 2
     rows = [
-        f'msg-1,1,{prepaid.code},+905321234567,2026-10-05T10:00:00Z,delivered,,"{text}"',
-        f"msg-2,1,{prepaid.code},905321234567,2026-10-05T10:00:00+03:00,delivered,2,",
-        f'msg-3,1,{prepaid.code},905321234567,2026-10-05T10:00:00+03:00,delivered,,"iki\nsatır"',
+        f'msg-1,1,{prepaid.code},+905321234567,2026-10-05T10:00:00Z,delivered,,"{text}",',
+        f"msg-2,1,{prepaid.code},905321234567,2026-10-05T10:00:00+03:00,delivered,2,,",
+        f'msg-3,1,{prepaid.code},905321234567,2026-10-05T10:00:00+03:00,delivered,,"iki\nsatır",',
         "",
     ]
 
-    result = run_import(csv_bytes(rows, header=HEADER + ",text", bom=True, newline="\r\n"))
+    # The text column, and an unnamed empty column at the end as spreadsheets leave it.
+    result = run_import(csv_bytes(rows, header=HEADER + ",text,", bom=True, newline="\r\n"))
 
     assert result.ok, result.errors
     parts = dict(DeliveryRecord.objects.values_list("message_id", "parts"))
     assert parts == {"msg-1": count_parts(text).parts, "msg-2": 2, "msg-3": 1}
     assert parts["msg-1"] > 1
+    assert set(DeliveryRecord.objects.values_list("recipient", flat=True)) == {"905321234567"}
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(prepaid):
