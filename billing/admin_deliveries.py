@@ -120,7 +120,6 @@ class DeliveryRecordAdmin(ReadOnly):
     # The primary key's order, not sent_at's: the newest records first without sorting millions of rows.
     ordering = ["-id"]
     show_full_result_count = False
-    raw_id_fields = ["account", "report"]
 
 
 @admin.register(UsageMonth)
