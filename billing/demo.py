@@ -17,6 +17,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from stdnum.tr import vkn
 
@@ -46,7 +47,7 @@ class Customer:
     e_invoice_user: bool = False
     package: int | None = None  # credits of the package bought (prepaid)
     threshold: int | None = None
-    validity_months: int | None = None
+    grants: tuple = ()  # (credits, granted on, expires on)
     tax_office: str = "Şişli"
     district: str = "Şişli"
     province: str = "34"
@@ -60,8 +61,8 @@ CUSTOMERS = [
         "prepaid",
         "applicant",
         300,
-        package=5_000,
-        threshold=1_500,
+        package=1_000,
+        threshold=500,
         tax_office="Bornova",
         district="Bornova",
         province="35",
@@ -69,13 +70,13 @@ CUSTOMERS = [
     Customer(
         "TS-DEMA-PRP3",
         "Güneş Özel Sağlık Hizmetleri Ltd. Şti.",
-        "private_hospital",
+        "hospital",
         "prepaid",
         "customer",
         600,
-        package=10_000,
-        threshold=3_000,
-        validity_months=12,
+        package=5_000,
+        threshold=1_500,
+        grants=((1_000, datetime.date(2026, 11, 20), datetime.date(2026, 12, 20)),),
         tax_office="Çankaya",
         district="Çankaya",
         province="06",
@@ -83,13 +84,13 @@ CUSTOMERS = [
     Customer(
         "TS-DEMA-PRP4",
         "Çağlayan Mahallesi Muhtarlığı",
-        "headman",
+        "headman_office",
         "prepaid",
         "customer",
         40,
         package=1_000,
         threshold=150,
-        validity_months=6,
+        grants=((400, datetime.date(2026, 5, 10), datetime.date(2026, 8, 10)),),
         tax_office="Kağıthane",
         district="Kağıthane",
     ),
@@ -203,18 +204,37 @@ def _open(customer: Customer, owner: User, reviewer: User, index: int) -> Billin
         )
         BillingAccount.objects.filter(pk=account.pk).update(plan=plan)
         account.plan = plan
-    if customer.validity_months:
-        CreditPackage.objects.filter(credits=customer.package, validity_months__isnull=True).update(
-            validity_months=customer.validity_months
-        )
     return account
+
+
+def _grant(account: BillingAccount, customer: Customer, month: datetime.date) -> None:
+    """The customer's bonuses given in `month` (granted, not paid, with an expiry: drawn first, the rest expires)."""
+    for credits, granted, expires in customer.grants:
+        if granted.replace(day=1) == month:
+            ledger.credit(
+                account,
+                key=f"demo-grant:{customer.code}:{granted}",
+                credits=credits,
+                kind=ledger.Kind.GRANT,
+                source="granted",
+                expires_at=_at(expires, 23),
+                description="Hoş geldin hediyesi",
+                now=_at(granted),
+            )
 
 
 def _top_up(account: BillingAccount, customer: Customer, owner: User, finance: User, day: datetime.date, need: int):
     """Prepaid: buy the customer's package (paid and confirmed the same day) until `need` credits are there."""
     package = CreditPackage.objects.get(credits=customer.package)
     number = 0
-    while BillingAccount.objects.get(pk=account.pk).balance < need:
+    month_end = _at(day.replace(day=1) + relativedelta(months=1), 0)
+
+    def usable() -> int:
+        # What is there minus what expires before the month's usage is imported.
+        expiring = account.credit_lots.filter(remaining__gt=0, expires_at__lt=month_end).aggregate(s=Sum("remaining"))
+        return BillingAccount.objects.get(pk=account.pk).balance - (expiring["s"] or 0)
+
+    while usable() < need:
         number += 1
         pending = PackageOrder.objects.filter(account=account, status=PackageOrder.Status.PENDING).first()
         order = pending or orders.place_order(
@@ -256,19 +276,17 @@ def load_billing_history(applicant: User, reviewer: User, finance: User) -> list
     added = _demo_customers(applicant, reviewer)
     if not added:
         return []
-    for month in months(DEMO_FIRST_MONTH, DEMO_MONTH - datetime.timedelta(days=1)):
+    for month in months(DEMO_FIRST_MONTH, DEMO_MONTH):
         for account, customer in added:
-            if customer.plan == Plan.PREPAID and (
-                customer.code not in SWITCHED or month >= SWITCHED[customer.code][1]
-            ):
+            _grant(account, customer, month)
+            switched = SWITCHED.get(customer.code)
+            if customer.plan == Plan.PREPAID and (switched is None or month >= switched[1]):
+                # Bought as needed: enough for a month at up to two parts a message.
                 _top_up(
-                    account,
-                    customer,
-                    account.owner,
-                    finance,
-                    month + datetime.timedelta(days=1),
-                    3 * customer.rows * 3,
+                    account, customer, account.owner, finance, month + datetime.timedelta(days=1), 2 * customer.rows
                 )
+        if month == DEMO_MONTH:
+            break  # DEMO_MONTH's report is the shipped file, for the newcomer to import
         following = month + relativedelta(months=1)
         report = month_report(added, month, now=_at(following, 0))
         result = import_delivery_report(

@@ -1,5 +1,6 @@
-"""Creates the demo logins of the embedded mode (an applicant, a reviewer, a finance user and a superuser) and the
-demo applications, one due for each kind of reminder (onboarding/demo.py), so `make run` shows the digests at once.
+"""Creates the demo logins of the embedded mode (an applicant, a reviewer, a finance user and a superuser), the
+demo applications, one due for each kind of reminder (onboarding/demo.py), so `make run` shows the digests at once,
+and the billing demo (billing/demo.py): prepaid and invoiced customers with months of history.
 
 Idempotent: a second run finds the users and resets nothing but their group and password, and adds no application.
 Refuses to run outside DEBUG unless forced, because demo passwords in production are an incident.
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from billing import demo as billing_demo
 from onboarding import demo
 
 DEMO_USERS = [
@@ -51,6 +53,12 @@ class Command(BaseCommand):
             User.objects.get(email=DEMO_USERS[0][0]), User.objects.get(email=DEMO_USERS[1][0])
         )
         rows.append(("Unconfirmed", demo.UNCONFIRMED_EMAIL, demo.UNCONFIRMED_PASSWORD))
+        customers = billing_demo.load_billing_history(
+            User.objects.get(email=DEMO_USERS[0][0]),
+            User.objects.get(email=DEMO_USERS[1][0]),
+            User.objects.get(email=DEMO_USERS[2][0]),
+        )
+        rows.append(("Customer", billing_demo.CUSTOMER_EMAIL, billing_demo.CUSTOMER_PASSWORD))
 
         self.stdout.write("\nDemo girişleri / demo logins:")
         for role, email, password in rows:
@@ -59,4 +67,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Hatırlatma bekleyen demo başvuruları / demo applications due for reminders: {len(added)}"
             )
+        if customers:
+            self.stdout.write(
+                f"Geçmişi olan demo müşteri hesapları / demo customers with history: {len(customers)}"
+            )
+        self.stdout.write(
+            "Örnek teslim raporu / the demo delivery report: "
+            f"{billing_demo.DEMO_REPORT.relative_to(settings.BASE_DIR)} — "
+            "admin → Teslim raporları → İçe aktar, "
+            f"then `python manage.py issue_statements --month {billing_demo.DEMO_MONTH:%Y-%m}`"
+        )
         self.stdout.write("")
