@@ -59,6 +59,7 @@ from finance.tables import (
     Figure,
     as_date,
     choices,
+    day_format,
     series,
 )
 from onboarding.admin import turkish_case_variants
@@ -845,7 +846,7 @@ class ExpiringReport(Report):
                 title=_("Haftalara göre süresi dolacak kontörler"),
                 description=_("Her hafta süresi dolacak kontörler (haftanın pazartesi günü), kaynağa göre yığılmış."),
                 label_heading=_("Hafta"),
-                labels=[formats.date_format(week, "SHORT_DATE_FORMAT") for week in weeks],
+                labels=[formats.date_format(week, day_format()) for week in weeks],
                 datasets=[
                     Dataset(label, _sum_by(rows, "week", weeks, source=code)) for code, label in SOURCES.items()
                 ],

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from finance.periods import ISTANBUL
@@ -38,6 +39,13 @@ def as_local_datetime(value) -> datetime.datetime | None:
     return value.replace(tzinfo=None)
 
 
+def day_format(*, with_time: bool = False) -> str:
+    """04.12.2026 in Turkish (as invoices write dates), the locale's short date otherwise."""
+    if (get_language() or "tr").startswith("tr"):
+        return "d.m.Y H:i" if with_time else "d.m.Y"
+    return "SHORT_DATETIME_FORMAT" if with_time else "SHORT_DATE_FORMAT"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -60,11 +68,11 @@ class Column:
         if self.kind == NUMBER:
             return formats.number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
         if self.kind == DATE:
-            return formats.date_format(as_date(value), "SHORT_DATE_FORMAT")
+            return formats.date_format(as_date(value), day_format())
         if self.kind == MONTH:
             return formats.date_format(as_date(value), "YEAR_MONTH_FORMAT")
         if self.kind == DATETIME:
-            return formats.date_format(as_local_datetime(value), "SHORT_DATETIME_FORMAT")
+            return formats.date_format(as_local_datetime(value), day_format(with_time=True))
         if self.kind == CHOICE:
             return str(self.choices.get(value, value)) if self.choices else str(value)
         if self.kind == BOOL:

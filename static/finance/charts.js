@@ -88,7 +88,8 @@
     scales[valueAxis] = {
       stacked: config.stacked,
       beginAtZero: true,
-      ticks: { callback: function (value) { return format(value); } },
+      // Counts are whole numbers: no 0.5 steps on the axis.
+      ticks: { precision: config.unit === "money" ? 2 : 0, callback: function (value) { return format(value); } },
     };
     scales[labelAxis] = { stacked: config.stacked, ticks: { autoSkip: true } };
     var datasets = config.datasets.map(function (dataset, index) {
@@ -99,6 +100,7 @@
         backgroundColor: pattern(colour, PATTERNS[index % PATTERNS.length]),
         borderColor: "#212529",
         borderWidth: 1,
+        maxBarThickness: 48,
       };
     });
     return new window.Chart(canvas, {
