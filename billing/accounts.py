@@ -31,7 +31,9 @@ def open_account(application: Application, *, actor=None, now: datetime.datetime
     """The application's billing account, opened once (a second call returns the first)."""
     now = now or timezone.now()
     locked = (
-        Application.objects.select_for_update().select_related("billing_type", "applicant").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("billing_type", "applicant")
+        .get(pk=application.pk)
     )
     existing = BillingAccount.objects.filter(application=locked).first()
     if existing is not None:

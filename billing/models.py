@@ -286,8 +286,8 @@ class BillingAccount(models.Model):
         verbose_name_plural = _("müşteri hesapları")
         ordering = ["legal_name", "id"]
         permissions = [
-            ("change_plan", _("Ödeme planını değiştirebilir")),
-            ("record_correction", _("Kontör düzeltme kaydı girebilir")),
+            ("replan_billingaccount", _("Ödeme planını değiştirebilir")),
+            ("correct_billingaccount", _("Kontör düzeltme kaydı girebilir")),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(balance__gte=0), name="billingaccount_balance_not_negative"),
@@ -503,7 +503,7 @@ class PackageOrder(models.Model):
         verbose_name = _("paket siparişi")
         verbose_name_plural = _("paket siparişleri")
         ordering = ["-created_at", "-id"]
-        permissions = [("confirm_payment", _("Sipariş ödemesini onaylayabilir"))]
+        permissions = [("confirm_packageorder", _("Sipariş ödemesini onaylayabilir"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "paid", "cancelled"]), name="packageorder_status_valid"
@@ -690,7 +690,7 @@ class Statement(InsertOnly):
         verbose_name = _("fatura")
         verbose_name_plural = _("faturalar")
         ordering = ["-issue_date", "-number"]
-        permissions = [("issue_credit_note", _("İade faturası düzenleyebilir"))]
+        permissions = [("creditnote_statement", _("İade faturası düzenleyebilir"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "period"], condition=models.Q(kind="invoice"), name="statement_one_per_month"

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'müşteri hesabı',
                 'verbose_name_plural': 'müşteri hesapları',
                 'ordering': ['legal_name', 'id'],
-                'permissions': [('change_plan', 'Ödeme planını değiştirebilir'), ('record_correction', 'Kontör düzeltme kaydı girebilir')],
+                'permissions': [('replan_billingaccount', 'Ödeme planını değiştirebilir'), ('correct_billingaccount', 'Kontör düzeltme kaydı girebilir')],
             },
         ),
         migrations.CreateModel(
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'paket siparişi',
                 'verbose_name_plural': 'paket siparişleri',
                 'ordering': ['-created_at', '-id'],
-                'permissions': [('confirm_payment', 'Sipariş ödemesini onaylayabilir')],
+                'permissions': [('confirm_packageorder', 'Sipariş ödemesini onaylayabilir')],
             },
         ),
         migrations.CreateModel(
@@ -214,7 +214,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'fatura',
                 'verbose_name_plural': 'faturalar',
                 'ordering': ['-issue_date', '-number'],
-                'permissions': [('issue_credit_note', 'İade faturası düzenleyebilir')],
+                'permissions': [('creditnote_statement', 'İade faturası düzenleyebilir')],
             },
         ),
         migrations.CreateModel(

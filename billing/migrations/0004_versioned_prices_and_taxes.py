@@ -46,8 +46,9 @@ def backwards(apps, schema_editor):
 TRIGGER = """
 CREATE OR REPLACE FUNCTION billing_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% rows are insert-only: record a correction instead', TG_TABLE_NAME
-        USING ERRCODE = 'restrict_violation';
+    RAISE EXCEPTION USING
+        MESSAGE = TG_TABLE_NAME || ' rows are insert-only: record a correction instead',
+        ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql;
 """
