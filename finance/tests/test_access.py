@@ -23,7 +23,6 @@ def fetch(client, url):
     response = client.get(url)
     if response.streaming or hasattr(response, "file_to_stream"):
         b"".join(response.streaming_content)
-        response.close()
     return response
 
 

@@ -26,7 +26,6 @@ def download(client, url: str, query=None) -> bytes:
     response = client.get(url, query or {})
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
-    response.close()
     return content
 
 

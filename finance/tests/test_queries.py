@@ -50,7 +50,6 @@ def count_queries(client, url: str, query: dict) -> tuple[int, int]:
         response = client.get(url, query)
         if response.streaming:
             b"".join(response.streaming_content)
-        response.close()
     assert response.status_code == 200
     return len(queries.captured_queries), len(response.content) if not response.streaming else 0
 
