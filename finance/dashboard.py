@@ -58,7 +58,7 @@ def build(now: datetime.datetime) -> tuple[list[Tile], list[Chart]]:
         .annotate(delivered=Sum("delivered"))
     )
     # 5–7. Outstanding statements, credits expiring within 30 days, balances below their threshold.
-    outstanding = reports.OutstandingReport().usage(f).count()
+    outstanding = sum(group["accounts"] for group in reports.OutstandingReport().by_month(f))
     expiring = CreditLot.objects.filter(
         remaining__gt=0, expires_at__isnull=False, expires_at__lte=now + datetime.timedelta(days=30)
     ).aggregate(credits=Sum("remaining"), accounts=Count("account", distinct=True))

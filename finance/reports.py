@@ -6,8 +6,9 @@ one per chart. An export streams the same rows in chunks. Months are calendar mo
 """
 
 import datetime
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import batched
 
@@ -19,10 +20,10 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -60,7 +61,6 @@ from finance.tables import (
     as_date,
     choices,
     day_format,
-    series,
 )
 from onboarding.admin import turkish_case_variants
 
@@ -83,6 +83,8 @@ class Filters:
     package: int | None = None
     kind: str = ""
     now: datetime.datetime | None = None
+    # Only these months (first days), when an overview has already found where the rows are.
+    months: tuple[datetime.date, ...] | None = None
 
     @property
     def moment(self) -> datetime.datetime:
@@ -147,8 +149,20 @@ def month_of(field: str) -> Trunc:
     return Trunc(field, "month", output_field=DateField(), tzinfo=ISTANBUL)
 
 
+@dataclass
+class Overview:
+    """What a list's page shows above its rows, from as few aggregates as possible."""
+
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    # The number of rows, when an aggregate already counted them (the paginator then does not count again).
+    count: int | None = None
+    # Filters the rows' query may add, found by the aggregate (e.g. the only months that have rows).
+    narrow: dict = field(default_factory=dict)
+
+
 class Report:
-    """One list of the finance area. Subclasses fill in the class attributes and `rows()`."""
+    """One list of the finance area. Subclasses fill in the class attributes, `rows()` and `overview()`."""
 
     name = ""  # URL name and export file name
     slug = ""  # the URL's path piece, Turkish
@@ -172,19 +186,36 @@ class Report:
         raise NotImplementedError
 
     def present(self, rows: list[dict], f: Filters) -> list[dict]:
-        """Complete a page (or export chunk) of rows; a fixed number of queries per call."""
+        """Complete a page (or an export chunk) of rows; a fixed number of queries per call."""
         return rows
 
-    def figures(self, f: Filters) -> list[Figure]:
-        return []
+    def overview(self, f: Filters) -> Overview:
+        """The key figures (over the whole filtered list, not only the page) and the charts."""
+        return Overview()
 
-    def charts(self, f: Filters) -> list[Chart]:
+    def page_charts(self, f: Filters, rows: list[dict], number: int) -> list[Chart]:
+        """Charts drawn from the page's own rows (page `number`)."""
         return []
 
     def export_rows(self, f: Filters) -> Iterator[dict]:
         """Every row under the filters, in chunks: bounded memory however long the list is."""
         for chunk in batched(self.rows(f).iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
             yield from self.present(list(chunk), f)
+
+
+def total(rows: list[dict], key: str, **match):
+    """The sum of `key` over the rows that match (None when no row has a value, as SQL's SUM)."""
+    values = [row[key] for row in rows if all(row[k] == v for k, v in match.items()) and row[key] is not None]
+    return sum(values) if values else None
+
+
+def by_label(rows: list[dict], key: str, labels: list, value: str, **match) -> list:
+    """The sum of `value` per label (rows whose `key` is that label and that match), zero where there is none."""
+    sums = dict.fromkeys(labels, 0)
+    for row in rows:
+        if row[key] in sums and all(row[k] == v for k, v in match.items()):
+            sums[row[key]] += row[value] or 0
+    return list(sums.values())
 
 
 # --- Accounts by plan -----------------------------------------------------------------------------------------------
@@ -208,7 +239,7 @@ class AccountsReport(Report):
     )
 
     def accounts(self, f: Filters) -> QuerySet:
-        """The accounts under every filter but the plan (the chart compares the plans)."""
+        """The accounts under every filter but the plan (the figures and charts compare the plans)."""
         queryset = BillingAccount.objects.filter(f.moment_range("opened_at"))
         return search(queryset, f.q, text=("legal_name",), codes=("code",), digits=("tax_number",))
 
@@ -216,50 +247,45 @@ class AccountsReport(Report):
         queryset = self.accounts(f)
         if f.plan:
             queryset = queryset.filter(plan=f.plan)
-        since = (
-            PlanChange.objects.filter(account=OuterRef("pk"), effective_from__lte=f.today)
-            .order_by("-effective_from", "-id")
-            .values("effective_from")[:1]
-        )
         return queryset.order_by("legal_name", "id").values(
-            "code", "legal_name", "tax_number", "plan", "opened_at", "balance", account_id=F("id"), since=since
+            "code", "legal_name", "tax_number", "plan", "opened_at", "balance", account_id=F("id")
         )
 
-    def _by_plan(self, f):
-        return {
-            row["plan"]: row
-            for row in self.accounts(f).values("plan").annotate(accounts=Count("id"), credits=Sum("balance"))
-        }
+    def present(self, rows, f):
+        # Since when each account is on its plan: the latest change in force today, for the page's accounts only.
+        since = {}
+        changes = (
+            PlanChange.objects.filter(account_id__in=[row["account_id"] for row in rows], effective_from__lte=f.today)
+            .order_by("account_id", "effective_from", "id")
+            .values_list("account_id", "effective_from")
+        )
+        for account_id, effective_from in changes:
+            since[account_id] = effective_from
+        for row in rows:
+            row["since"] = since.get(row["account_id"])
+        return rows
 
-    def figures(self, f):
-        by_plan = self._by_plan(f)
-        figures = [Figure(_("Hesap"), sum(row["accounts"] for row in by_plan.values()))]
-        figures += [Figure(label, by_plan.get(code, {}).get("accounts", 0)) for code, label in PLANS.items()]
-        figures.append(Figure(_("Toplam kontör bakiyesi"), sum(row["credits"] or 0 for row in by_plan.values())))
-        return figures
-
-    def charts(self, f):
-        by_plan = self._by_plan(f)
-        months = f.chart_months()
-        opened = (
-            self.accounts(replace(f, start=months[0], end=months[-1]))
+    def overview(self, f):
+        # One aggregate: accounts and credits per opening month and plan; the figures are its sums.
+        groups = list(
+            self.accounts(f)
             .annotate(month=month_of("opened_at"))
             .values("month", "plan")
-            .annotate(accounts=Count("id"))
+            .annotate(accounts=Count("id"), credits=Sum("balance"))
         )
-        opened = list(opened)
-
-        def opened_in(plan):
-            return [row for row in opened if row["plan"] == plan]
-
-        return [
+        counts = {code: total(groups, "accounts", plan=code) or 0 for code in PLANS}
+        months = f.chart_months()
+        figures = [Figure(_("Hesap"), sum(counts.values()))]
+        figures += [Figure(label, counts[code]) for code, label in PLANS.items()]
+        figures.append(Figure(_("Toplam kontör bakiyesi"), total(groups, "credits") or 0))
+        charts = [
             Chart(
                 id="accounts-by-plan",
                 title=_("Plana göre hesap sayısı"),
                 description=_("Filtrelere uyan hesapların planlarına göre sayısı."),
                 label_heading=_("Plan"),
                 labels=list(PLANS.values()),
-                datasets=[Dataset(_("Hesap"), [by_plan.get(code, {}).get("accounts", 0) for code in PLANS])],
+                datasets=[Dataset(_("Hesap"), list(counts.values()))],
             ),
             Chart(
                 id="accounts-opened",
@@ -268,12 +294,14 @@ class AccountsReport(Report):
                 label_heading=_("Ay"),
                 labels=[month_label(m) for m in months],
                 datasets=[
-                    Dataset(label, series(opened_in(code), key="month", labels=months, value="accounts"))
+                    Dataset(label, by_label(groups, "month", months, "accounts", plan=code))
                     for code, label in PLANS.items()
                 ],
                 stacked=True,
             ),
         ]
+        count = counts.get(f.plan, 0) if f.plan else sum(counts.values())
+        return Overview(figures, charts, count)
 
 
 # --- Plan history ---------------------------------------------------------------------------------------------------
@@ -329,54 +357,47 @@ class PlanHistoryReport(Report):
                 row["change"] = _("Plan değişikliği")
                 row["who"] = row["actor_name"] or "—"
             else:
-                # The first plan is the one the applicant chose in the wizard; the actor opened the account.
+                # The first plan is the one the applicant chose in the wizard; the actor only opened the account.
                 row["change"] = _("Başvuruda seçilen")
                 row["who"] = row["owner_name"]
         return rows
 
-    def figures(self, f):
-        totals = self.changes(f).aggregate(
-            first=Count("id", filter=Q(from_plan="")),
-            to_invoiced=Count("id", filter=~Q(from_plan="") & Q(to_plan=Plan.INVOICED)),
-            to_prepaid=Count("id", filter=~Q(from_plan="") & Q(to_plan=Plan.PREPAID)),
-        )
-        return [
-            Figure(_("Başvuruda seçilen"), totals["first"]),
-            Figure(_("Faturalıya geçiş"), totals["to_invoiced"]),
-            Figure(_("Ön ödemeliye geçiş"), totals["to_prepaid"]),
-        ]
-
-    def charts(self, f):
-        months = f.chart_months()
-        rows = list(
-            self.changes(replace(f, start=months[0], end=months[-1]))
-            .annotate(first=Case(When(from_plan="", then=Value(1)), default=Value(0), output_field=IntegerField()))
-            .values("effective_from__year", "effective_from__month", "to_plan", "first")
+    def overview(self, f):
+        groups = list(
+            self.changes(f)
+            .annotate(
+                month=Trunc("effective_from", "month", output_field=DateField()),
+                first=Case(When(from_plan="", then=Value(1)), default=Value(0), output_field=IntegerField()),
+            )
+            .values("month", "to_plan", "first")
             .annotate(changes=Count("id"))
         )
-        for row in rows:
-            row["month"] = datetime.date(row["effective_from__year"], row["effective_from__month"], 1)
+        months = f.chart_months()
+        figures = [
+            Figure(_("Başvuruda seçilen"), total(groups, "changes", first=1) or 0),
+            Figure(_("Faturalıya geçiş"), total(groups, "changes", first=0, to_plan=Plan.INVOICED) or 0),
+            Figure(_("Ön ödemeliye geçiş"), total(groups, "changes", first=0, to_plan=Plan.PREPAID) or 0),
+        ]
 
         def data(to_plan, first):
-            picked = [r for r in rows if r["to_plan"] == to_plan and r["first"] == first]
-            return series(picked, key="month", labels=months, value="changes")
+            return by_label(groups, "month", months, "changes", to_plan=to_plan, first=first)
 
-        return [
-            Chart(
-                id="plan-changes",
-                title=_("Aylara göre plan seçimleri ve değişiklikleri"),
-                description=_("Her ay başvuruda seçilen planlar ve plan değişiklikleri, yığılmış sütunlar."),
-                label_heading=_("Ay"),
-                labels=[month_label(m) for m in months],
-                datasets=[
-                    Dataset(_("Başvuruda faturalı"), data(Plan.INVOICED, 1)),
-                    Dataset(_("Başvuruda ön ödemeli"), data(Plan.PREPAID, 1)),
-                    Dataset(_("Faturalıya geçiş"), data(Plan.INVOICED, 0)),
-                    Dataset(_("Ön ödemeliye geçiş"), data(Plan.PREPAID, 0)),
-                ],
-                stacked=True,
-            )
-        ]
+        chart = Chart(
+            id="plan-changes",
+            title=_("Aylara göre plan seçimleri ve değişiklikleri"),
+            description=_("Her ay başvuruda seçilen planlar ve plan değişiklikleri, yığılmış sütunlar."),
+            label_heading=_("Ay"),
+            labels=[month_label(m) for m in months],
+            datasets=[
+                Dataset(_("Başvuruda faturalı"), data(Plan.INVOICED, 1)),
+                Dataset(_("Başvuruda ön ödemeli"), data(Plan.PREPAID, 1)),
+                Dataset(_("Faturalıya geçiş"), data(Plan.INVOICED, 0)),
+                Dataset(_("Ön ödemeliye geçiş"), data(Plan.PREPAID, 0)),
+            ],
+            stacked=True,
+        )
+        count = total(groups, "changes", to_plan=f.plan) if f.plan else total(groups, "changes")
+        return Overview(figures, [chart], count or 0)
 
 
 # --- Package sales and revenue --------------------------------------------------------------------------------------
@@ -400,7 +421,7 @@ class SalesReport(Report):
         Column("oiv", _("ÖİV (TL)"), MONEY),
         Column("total", _("Toplam (TL)"), MONEY),
     )
-    sums = {"orders": Count("id"), "credits": Sum("credits"), "net": Sum("net"), "kdv": Sum("kdv"), "oiv": Sum("oiv")}
+    SUMS = ("net", "kdv", "oiv", "total")
 
     def paid(self, f: Filters) -> QuerySet:
         queryset = PackageOrder.objects.filter(f.moment_range("paid_at"), status=PackageOrder.Status.PAID)
@@ -413,42 +434,44 @@ class SalesReport(Report):
             self.paid(f)
             .annotate(month=month_of("paid_at"))
             .values("month")
-            .annotate(**self.sums, total=Sum("total"))
+            .annotate(orders=Count("id"), credits=Sum("credits"), **{name: Sum(name) for name in self.SUMS})
             .order_by("-month")
         )
 
-    def figures(self, f):
-        totals = self.paid(f).aggregate(**self.sums, total=Sum("total"))
-        return [
-            Figure(_("Sipariş"), totals["orders"]),
-            Figure(_("Satılan kontör"), totals["credits"]),
-            Figure(_("Net gelir (TL)"), totals["net"], MONEY),
-            Figure(_("KDV (TL)"), totals["kdv"], MONEY),
-            Figure(_("ÖİV (TL)"), totals["oiv"], MONEY),
-            Figure(_("Toplam tahsilat (TL)"), totals["total"], MONEY),
-        ]
-
-    def charts(self, f):
-        months = f.chart_months()
-        by_month = list(self.rows(replace(f, start=months[0], end=months[-1])))
-        by_package = list(
-            self.paid(f).values("credits").annotate(orders=Count("id"), net=Sum("net")).order_by("credits")
+    def overview(self, f):
+        # One aggregate by month and package: the figures, both charts and the number of months.
+        groups = list(
+            self.paid(f)
+            .annotate(month=month_of("paid_at"), package_credits=F("credits"))
+            .values("month", "package_credits")
+            .annotate(orders=Count("id"), **{name: Sum(name) for name in self.SUMS})
         )
-        package_labels = [
-            _("%(credits)s kontör") % {"credits": formats.number_format(r["credits"], force_grouping=True)}
-            for r in by_package
+        for group in groups:
+            group["credits"] = group["package_credits"] * group["orders"]
+        figures = [
+            Figure(_("Sipariş"), total(groups, "orders")),
+            Figure(_("Satılan kontör"), total(groups, "credits")),
+            Figure(_("Net gelir (TL)"), total(groups, "net"), MONEY),
+            Figure(_("KDV (TL)"), total(groups, "kdv"), MONEY),
+            Figure(_("ÖİV (TL)"), total(groups, "oiv"), MONEY),
+            Figure(_("Toplam tahsilat (TL)"), total(groups, "total"), MONEY),
         ]
-        return [
-            revenue_chart("sales-by-month", months, by_month, title=_("Aylara göre paket geliri")),
+        packages = sorted({group["package_credits"] for group in groups})
+        charts = [
+            revenue_chart("sales-by-month", f.chart_months(), groups, title=_("Aylara göre paket geliri")),
             Chart(
                 id="sales-by-package",
                 title=_("Pakete göre satış"),
                 description=_("Seçilen aylarda her paketten kaç sipariş ödendi."),
                 label_heading=_("Paket"),
-                labels=package_labels,
-                datasets=[Dataset(_("Sipariş"), [r["orders"] for r in by_package])],
+                labels=[
+                    _("%(credits)s kontör") % {"credits": formats.number_format(credits, force_grouping=True)}
+                    for credits in packages
+                ],
+                datasets=[Dataset(_("Sipariş"), by_label(groups, "package_credits", packages, "orders"))],
             ),
         ]
+        return Overview(figures, charts, len({group["month"] for group in groups}))
 
 
 def revenue_chart(chart_id: str, months: list[datetime.date], rows: list[dict], *, title) -> Chart:
@@ -460,9 +483,9 @@ def revenue_chart(chart_id: str, months: list[datetime.date], rows: list[dict], 
         label_heading=_("Ay"),
         labels=[month_label(m) for m in months],
         datasets=[
-            Dataset(_("Net"), series(rows, key="month", labels=months, value="net")),
-            Dataset(_("KDV"), series(rows, key="month", labels=months, value="kdv")),
-            Dataset(_("ÖİV"), series(rows, key="month", labels=months, value="oiv")),
+            Dataset(_("Net"), by_label(rows, "month", months, "net")),
+            Dataset(_("KDV"), by_label(rows, "month", months, "kdv")),
+            Dataset(_("ÖİV"), by_label(rows, "month", months, "oiv")),
         ],
         unit=MONEY,
         stacked=True,
@@ -471,13 +494,16 @@ def revenue_chart(chart_id: str, months: list[datetime.date], rows: list[dict], 
 
 # --- Issued and outstanding statements ------------------------------------------------------------------------------
 
+# A statement number as printed (ABC2026000000001), typed in any case.
+STATEMENT_NUMBER = re.compile(r"[A-Za-z0-9]{3}20[0-9]{11}", re.ASCII)
+
 
 class StatementsReport(Report):
     name = "statements"
     slug = "faturalar"
     title = _("Düzenlenen faturalar")
     intro = _("Düzenlenen aylık faturalar ve iade faturaları, döneme göre. Ay aralığı fatura dönemine göredir.")
-    search_help = _("Fatura no, unvan veya hesap kodu")
+    search_help = _("Fatura no, unvan, hesap kodu veya vergi numarası")
     filters = ("start", "end", "kind", "q")
     columns = (
         Column("number", _("Fatura no")),
@@ -495,8 +521,19 @@ class StatementsReport(Report):
     )
 
     def statements(self, f: Filters) -> QuerySet:
+        """Under every filter but the kind (the figures compare the kinds)."""
         queryset = Statement.objects.filter(f.month_range("period"))
-        return search(queryset, f.q, text=("buyer_name",), codes=("number", "account__code"))
+        if f.q.strip():
+            term = f.q.strip()
+            if STATEMENT_NUMBER.fullmatch(term):
+                # A number is unique: its index answers at once, whatever the number of statements.
+                return queryset.filter(number=term.upper())
+            # Names, codes and tax numbers are the accounts': search the accounts, then take their statements.
+            accounts = search(
+                BillingAccount.objects.all(), term, text=("legal_name",), codes=("code",), digits=("tax_number",)
+            )
+            queryset = queryset.filter(account__in=accounts.values("pk"))
+        return queryset
 
     def rows(self, f):
         queryset = self.statements(f)
@@ -518,35 +555,29 @@ class StatementsReport(Report):
             corrects_number=F("corrects__number"),
         )
 
-    def figures(self, f):
-        sums = {}
-        for kind in STATEMENT_KINDS:
-            condition = Q(kind=kind)
-            sums[f"{kind}_count"] = Count("id", filter=condition)
-            for amount in ("net", "kdv", "oiv", "total"):
-                sums[f"{kind}_{amount}"] = Sum(amount, filter=condition)
-        totals = self.statements(f).aggregate(**sums)
-        return [
-            Figure(_("Fatura"), totals["invoice_count"]),
-            Figure(_("Faturaların neti (TL)"), totals["invoice_net"], MONEY),
-            Figure(_("Faturaların KDV'si (TL)"), totals["invoice_kdv"], MONEY),
-            Figure(_("Faturaların ÖİV'si (TL)"), totals["invoice_oiv"], MONEY),
-            Figure(_("Faturaların toplamı (TL)"), totals["invoice_total"], MONEY),
-            Figure(_("İade faturası"), totals["credit_note_count"]),
-            Figure(_("İade faturalarının toplamı (TL)"), totals["credit_note_total"], MONEY),
-        ]
-
-    def charts(self, f):
-        months = f.chart_months()
-        rows = list(
-            self.statements(replace(f, start=months[0], end=months[-1]))
-            .filter(kind=Statement.Kind.INVOICE)
-            .values("period")
-            .annotate(net=Sum("net"), kdv=Sum("kdv"), oiv=Sum("oiv"))
+    def overview(self, f):
+        # One aggregate by period and kind: the figures, the chart and the number of rows.
+        groups = list(
+            self.statements(f)
+            .values("period", "kind")
+            .annotate(count=Count("id"), net=Sum("net"), kdv=Sum("kdv"), oiv=Sum("oiv"), total=Sum("total"))
         )
-        for row in rows:
-            row["month"] = row["period"]
-        return [revenue_chart("statements-by-period", months, rows, title=_("Döneme göre fatura tutarları"))]
+        invoice, note = Statement.Kind.INVOICE, Statement.Kind.CREDIT_NOTE
+        figures = [
+            Figure(_("Fatura"), total(groups, "count", kind=invoice) or 0),
+            Figure(_("Faturaların neti (TL)"), total(groups, "net", kind=invoice), MONEY),
+            Figure(_("Faturaların KDV'si (TL)"), total(groups, "kdv", kind=invoice), MONEY),
+            Figure(_("Faturaların ÖİV'si (TL)"), total(groups, "oiv", kind=invoice), MONEY),
+            Figure(_("Faturaların toplamı (TL)"), total(groups, "total", kind=invoice), MONEY),
+            Figure(_("İade faturası"), total(groups, "count", kind=note) or 0),
+            Figure(_("İade faturalarının toplamı (TL)"), total(groups, "total", kind=note), MONEY),
+        ]
+        invoices = [dict(group, month=group["period"]) for group in groups if group["kind"] == invoice]
+        chart = revenue_chart(
+            "statements-by-period", f.chart_months(), invoices, title=_("Döneme göre fatura tutarları")
+        )
+        count = total(groups, "count", kind=f.kind) if f.kind else total(groups, "count")
+        return Overview(figures, [chart], count or 0)
 
 
 class TariffBook:
@@ -591,6 +622,7 @@ class OutstandingReport(Report):
         return None, add_months(today.replace(day=1), -1)
 
     def usage(self, f: Filters) -> QuerySet:
+        """Invoiced usage with delivered parts in a closed month and no statement (an anti-join of two indexes)."""
         issued = Statement.objects.filter(
             account=OuterRef("account"), period=OuterRef("month"), kind=Statement.Kind.INVOICE
         )
@@ -600,17 +632,18 @@ class OutstandingReport(Report):
         return search(queryset, f.q, text=("account__legal_name",), codes=("account__code",))
 
     def rows(self, f):
-        return (
-            self.usage(f)
-            .order_by("month", "account_id")
-            .values(
-                "month",
-                "account_id",
-                "delivered",
-                code=F("account__code"),
-                legal_name=F("account__legal_name"),
-                e_invoice_user=F("account__e_invoice_user"),
-            )
+        queryset = self.usage(f)
+        if f.months is not None:
+            # Without it PostgreSQL walks every closed month's usage in order, probing each for a statement until
+            # it has a page: half a million probes when only last month is outstanding.
+            queryset = queryset.filter(month__in=f.months)
+        return queryset.order_by("month", "account_id").values(
+            "month",
+            "account_id",
+            "delivered",
+            code=F("account__code"),
+            legal_name=F("account__legal_name"),
+            e_invoice_user=F("account__e_invoice_user"),
         )
 
     def present(self, rows, f):
@@ -619,26 +652,27 @@ class OutstandingReport(Report):
             row["estimated_net"] = book.net(row["delivered"], row["month"])
         return rows
 
-    def figures(self, f):
-        totals = self.usage(f).aggregate(months=Count("id"), parts=Sum("delivered"))
-        return [
-            Figure(_("Faturası bekleyen hesap-ay"), totals["months"]),
-            Figure(_("Teslim edilen parça"), totals["parts"]),
-        ]
+    def by_month(self, f: Filters) -> list[dict]:
+        # Count("account"), not the id: the two indexes then answer without the table.
+        groups = self.usage(f).values("month").annotate(accounts=Count("account"), parts=Sum("delivered"))
+        return list(groups.order_by("month"))
 
-    def charts(self, f):
-        rows = list(self.usage(f).values("month").annotate(accounts=Count("id")).order_by("month"))
-        months = [row["month"] for row in rows]
-        return [
-            Chart(
-                id="outstanding-by-month",
-                title=_("Aylara göre faturası bekleyen hesaplar"),
-                description=_("Her kapanmış ayda faturası henüz düzenlenmemiş faturalı hesap sayısı."),
-                label_heading=_("Dönem"),
-                labels=[month_label(m) for m in months],
-                datasets=[Dataset(_("Hesap"), [row["accounts"] for row in rows])],
-            )
+    def overview(self, f):
+        groups = self.by_month(f)
+        months = [group["month"] for group in groups]
+        figures = [
+            Figure(_("Faturası bekleyen hesap-ay"), total(groups, "accounts") or 0),
+            Figure(_("Teslim edilen parça"), total(groups, "parts") or 0),
         ]
+        chart = Chart(
+            id="outstanding-by-month",
+            title=_("Aylara göre faturası bekleyen hesaplar"),
+            description=_("Her kapanmış ayda faturası henüz düzenlenmemiş faturalı hesap sayısı."),
+            label_heading=_("Dönem"),
+            labels=[month_label(m) for m in months],
+            datasets=[Dataset(_("Hesap"), [group["accounts"] for group in groups])],
+        )
+        return Overview(figures, [chart], total(groups, "accounts") or 0, narrow={"months": tuple(months)})
 
 
 # --- Credit balances and expiring credits ---------------------------------------------------------------------------
@@ -648,21 +682,13 @@ def open_lots(**filters) -> QuerySet:
     return CreditLot.objects.filter(remaining__gt=0, **filters)
 
 
-def lot_sum(queryset: QuerySet) -> Subquery:
-    """The remaining credits of an account's lots in `queryset` (correlated on OuterRef('pk'))."""
-    return Coalesce(
-        Subquery(queryset.values("account").annotate(s=Sum("remaining")).values("s")[:1]),
-        0,
-    )
-
-
 class BalancesReport(Report):
     name = "balances"
     slug = "kontor-bakiyeleri"
     title = _("Kontör bakiyeleri")
     intro = _(
         "Kontörü olan hesaplar, en yüksek bakiyeden başlayarak: satın alınan ve hediye kontörler, en yakın son "
-        "kullanma tarihi ve yakında süresi dolacak kontörler."
+        "kullanma tarihi ve seçilen gün sayısı içinde süresi dolacak kontörler."
     )
     search_help = _("Unvan, hesap kodu veya vergi numarası")
     filters = ("plan", "q", "days")
@@ -688,82 +714,68 @@ class BalancesReport(Report):
         return f.moment + datetime.timedelta(days=f.days)
 
     def rows(self, f):
-        mine = open_lots(account=OuterRef("pk"))
-        next_expiry = mine.filter(expires_at__isnull=False).order_by("expires_at").values("expires_at")[:1]
         return (
             self.accounts(f)
             .order_by("-balance", "legal_name", "id")
-            .values(
-                "code",
-                "legal_name",
-                "plan",
-                "balance",
-                account_id=F("id"),
-                paid=lot_sum(mine.filter(source=CreditSource.PAID)),
-                granted=lot_sum(mine.filter(source=CreditSource.GRANTED)),
-                next_expiry=Subquery(next_expiry),
-                expiring=lot_sum(mine.filter(expires_at__lte=self.horizon(f))),
+            .values("code", "legal_name", "plan", "balance", account_id=F("id"))
+        )
+
+    def present(self, rows, f):
+        # The open lots of the page's accounts, summed per account in one query.
+        lots = {
+            row["account_id"]: row
+            for row in open_lots(account_id__in=[row["account_id"] for row in rows])
+            .values("account_id")
+            .annotate(
+                paid=Sum("remaining", filter=Q(source=CreditSource.PAID)),
+                granted=Sum("remaining", filter=Q(source=CreditSource.GRANTED)),
+                next_expiry=Min("expires_at"),
+                expiring=Sum("remaining", filter=Q(expires_at__lte=self.horizon(f))),
             )
-        )
+        }
+        for row in rows:
+            found = lots.get(row["account_id"], {})
+            for key in ("paid", "granted", "expiring"):
+                row[key] = found.get(key) or 0
+            row["next_expiry"] = found.get("next_expiry")
+        return rows
 
-    def lots(self, f: Filters) -> QuerySet:
-        return open_lots(account__in=self.accounts(f).values("pk"))
-
-    def figures(self, f):
+    def overview(self, f):
         accounts = self.accounts(f).aggregate(accounts=Count("id"), credits=Sum("balance"))
-        lots = self.lots(f).aggregate(
-            paid=Sum("remaining", filter=Q(source=CreditSource.PAID)),
-            granted=Sum("remaining", filter=Q(source=CreditSource.GRANTED)),
-            expiring=Sum("remaining", filter=Q(expires_at__lte=self.horizon(f))),
-            lasting=Sum("remaining", filter=Q(expires_at__isnull=True)),
-        )
-        return [
-            Figure(_("Kontörü olan hesap"), accounts["accounts"]),
-            Figure(_("Toplam bakiye"), accounts["credits"]),
-            Figure(_("Satın alınan"), lots["paid"]),
-            Figure(_("Hediye"), lots["granted"]),
-            Figure(
-                _("%(days)s gün içinde süresi dolacak") % {"days": f.days},
-                lots["expiring"],
-            ),
-            Figure(_("Süresi dolmayan"), lots["lasting"]),
-        ]
-
-    def charts(self, f):
+        # One aggregate over the open lots: by month of expiry (none: never) and source.
         start = this_month(f.moment)
         months = months_between(start, add_months(start, 11))
-        rows = list(
-            self.lots(f)
-            .filter(expires_at__lt=month_starts_at(add_months(start, 12)))
+        groups = list(
+            open_lots(account__in=self.accounts(f).values("pk"))
             .annotate(month=month_of("expires_at"))
             .values("month", "source")
-            .annotate(credits=Sum("remaining"))
+            .annotate(credits=Sum("remaining"), expiring=Sum("remaining", filter=Q(expires_at__lte=self.horizon(f))))
         )
-        # Lots already past their date (not yet swept by the daily expiry) count in this month.
-        for row in rows:
-            row["month"] = max(row["month"], start)
-        return [
-            Chart(
-                id="expiry-schedule",
-                title=_("Son kullanma takvimi"),
-                description=_("Önümüzdeki 12 ayda süresi dolacak kontörler, satın alınan ve hediye olarak yığılmış."),
-                label_heading=_("Ay"),
-                labels=[month_label(m) for m in months],
-                datasets=[
-                    Dataset(label, _sum_by(rows, "month", months, source=code)) for code, label in SOURCES.items()
-                ],
-                stacked=True,
-            )
+        for group in groups:
+            if group["month"] is not None:
+                # Lots already past their date (the daily expiry has not run yet) count in this month.
+                group["month"] = max(group["month"], start)
+        figures = [
+            Figure(_("Kontörü olan hesap"), accounts["accounts"]),
+            Figure(_("Toplam bakiye"), accounts["credits"]),
+            Figure(_("Satın alınan"), total(groups, "credits", source=CreditSource.PAID)),
+            Figure(_("Hediye"), total(groups, "credits", source=CreditSource.GRANTED)),
+            Figure(_("%(days)s gün içinde süresi dolacak") % {"days": f.days}, total(groups, "expiring")),
+            Figure(_("Süresi dolmayan"), total(groups, "credits", month=None)),
         ]
-
-
-def _sum_by(rows: list[dict], key: str, labels: list, **match) -> list:
-    """The sum of `credits` per label over the rows that match (several rows may share a label)."""
-    totals = dict.fromkeys(labels, 0)
-    for row in rows:
-        if all(row[k] == v for k, v in match.items()) and row[key] in totals:
-            totals[row[key]] += row["credits"] or 0
-    return list(totals.values())
+        chart = Chart(
+            id="expiry-schedule",
+            title=_("Son kullanma takvimi"),
+            description=_("Önümüzdeki 12 ayda süresi dolacak kontörler, satın alınan ve hediye olarak yığılmış."),
+            label_heading=_("Ay"),
+            labels=[month_label(m) for m in months],
+            datasets=[
+                Dataset(label, by_label(groups, "month", months, "credits", source=code))
+                for code, label in SOURCES.items()
+            ],
+            stacked=True,
+        )
+        return Overview(figures, [chart], accounts["accounts"])
 
 
 class ExpiringReport(Report):
@@ -815,44 +827,37 @@ class ExpiringReport(Report):
             row["days_left"] = max((as_date(row["expires_at"]) - f.today).days, 0)
         return rows
 
-    def figures(self, f):
-        totals = self.lots(f).aggregate(
-            lots=Count("id"),
-            accounts=Count("account", distinct=True),
-            paid=Sum("remaining", filter=Q(source=CreditSource.PAID)),
-            granted=Sum("remaining", filter=Q(source=CreditSource.GRANTED)),
-        )
-        return [
-            Figure(_("Hesap"), totals["accounts"]),
-            Figure(_("Kontör dilimi"), totals["lots"]),
-            Figure(_("Satın alınan"), totals["paid"]),
-            Figure(_("Hediye"), totals["granted"]),
-        ]
-
-    def charts(self, f):
-        rows = list(
+    def overview(self, f):
+        totals = self.lots(f).aggregate(lots=Count("id"), accounts=Count("account", distinct=True))
+        groups = list(
             self.lots(f)
             .annotate(week=Trunc("expires_at", "week", output_field=DateField(), tzinfo=ISTANBUL))
             .values("week", "source")
             .annotate(credits=Sum("remaining"))
         )
         this_week = f.today - datetime.timedelta(days=f.today.weekday())
-        for row in rows:
-            row["week"] = max(row["week"], this_week)
-        weeks = sorted({row["week"] for row in rows})
-        return [
-            Chart(
-                id="expiring-by-week",
-                title=_("Haftalara göre süresi dolacak kontörler"),
-                description=_("Her hafta süresi dolacak kontörler (haftanın pazartesi günü), kaynağa göre yığılmış."),
-                label_heading=_("Hafta"),
-                labels=[formats.date_format(week, day_format()) for week in weeks],
-                datasets=[
-                    Dataset(label, _sum_by(rows, "week", weeks, source=code)) for code, label in SOURCES.items()
-                ],
-                stacked=True,
-            )
+        for group in groups:
+            group["week"] = max(group["week"], this_week)
+        weeks = sorted({group["week"] for group in groups})
+        figures = [
+            Figure(_("Hesap"), totals["accounts"]),
+            Figure(_("Kontör dilimi"), totals["lots"]),
+            Figure(_("Satın alınan"), total(groups, "credits", source=CreditSource.PAID)),
+            Figure(_("Hediye"), total(groups, "credits", source=CreditSource.GRANTED)),
         ]
+        chart = Chart(
+            id="expiring-by-week",
+            title=_("Haftalara göre süresi dolacak kontörler"),
+            description=_("Her hafta süresi dolacak kontörler (haftanın pazartesi günü), kaynağa göre yığılmış."),
+            label_heading=_("Hafta"),
+            labels=[formats.date_format(week, day_format()) for week in weeks],
+            datasets=[
+                Dataset(label, by_label(groups, "week", weeks, "credits", source=code))
+                for code, label in SOURCES.items()
+            ],
+            stacked=True,
+        )
+        return Overview(figures, [chart], totals["lots"])
 
 
 class LowBalancesReport(Report):
@@ -874,6 +879,12 @@ class LowBalancesReport(Report):
         Column("shortfall", _("Eşiğe kalan"), NUMBER),
         Column("low_balance_alerted", _("Uyarı gönderildi"), BOOL),
         Column("invoice_email", _("Fatura e-postası")),
+    )
+    BUCKETS = (
+        ("empty", _("Bakiye sıfır"), Q(balance=0)),
+        ("quarter", _("Eşiğin %25'inden az"), Q(balance__gt=0, times4__lt=F("low_balance_threshold"))),
+        ("half", _("%25–50"), Q(times4__gte=F("low_balance_threshold"), times2__lt=F("low_balance_threshold"))),
+        ("most", _("%50–100"), Q(times2__gte=F("low_balance_threshold"))),
     )
 
     def accounts(self, f: Filters) -> QuerySet:
@@ -901,15 +912,8 @@ class LowBalancesReport(Report):
             )
         )
 
-    BUCKETS = (
-        ("empty", _("Bakiye sıfır"), Q(balance=0)),
-        ("quarter", _("Eşiğin %25'inden az"), Q(balance__gt=0, times4__lt=F("low_balance_threshold"))),
-        ("half", _("%25–50"), Q(times4__gte=F("low_balance_threshold"), times2__lt=F("low_balance_threshold"))),
-        ("most", _("%50–100"), Q(times2__gte=F("low_balance_threshold"))),
-    )
-
-    def _buckets(self, f: Filters) -> dict:
-        return (
+    def overview(self, f):
+        totals = (
             self.accounts(f)
             .annotate(times4=F("balance") * 4, times2=F("balance") * 2)
             .aggregate(
@@ -918,26 +922,19 @@ class LowBalancesReport(Report):
                 **{key: Count("id", filter=condition) for key, _label, condition in self.BUCKETS},
             )
         )
-
-    def figures(self, f):
-        totals = self._buckets(f)
-        return [
+        figures = [
             Figure(_("Eşiğin altındaki hesap"), totals["accounts"]),
             Figure(_("Eşiğe kalan toplam"), totals["shortfall"]),
         ]
-
-    def charts(self, f):
-        totals = self._buckets(f)
-        return [
-            Chart(
-                id="low-balance-buckets",
-                title=_("Bakiye, uyarı eşiğine göre"),
-                description=_("Eşiğin altındaki hesaplar, bakiyenin eşiğe oranına göre gruplanmış."),
-                label_heading=_("Bakiye"),
-                labels=[label for _key, label, _condition in self.BUCKETS],
-                datasets=[Dataset(_("Hesap"), [totals[key] for key, _label, _condition in self.BUCKETS])],
-            )
-        ]
+        chart = Chart(
+            id="low-balance-buckets",
+            title=_("Bakiye, uyarı eşiğine göre"),
+            description=_("Eşiğin altındaki hesaplar, bakiyenin eşiğe oranına göre gruplanmış."),
+            label_heading=_("Bakiye"),
+            labels=[label for _key, label, _condition in self.BUCKETS],
+            datasets=[Dataset(_("Hesap"), [totals[key] for key, _label, _condition in self.BUCKETS])],
+        )
+        return Overview(figures, [chart], totals["accounts"])
 
 
 # --- Top customers by volume ----------------------------------------------------------------------------------------
@@ -991,18 +988,21 @@ class TopCustomersReport(Report):
             row.update(code=account.code, legal_name=account.legal_name, plan=account.plan)
         return rows
 
-    def figures(self, f):
+    def overview(self, f):
         totals = self.usage(f).aggregate(accounts=Count("account", distinct=True), **USAGE_SUMS)
-        return [
+        figures = [
             Figure(_("Gönderen hesap"), totals["accounts"]),
             Figure(_("Teslim edilen"), totals["delivered"]),
             Figure(_("Teslim edilemeyen"), totals["undelivered"]),
             Figure(_("Beklemede"), totals["pending"]),
             Figure(_("Zaman aşımı"), totals["expired"]),
         ]
+        return Overview(figures, [], totals["accounts"])
 
-    def charts(self, f):
-        return [top_chart(self.present(list(self.rows(f)[:10]), f))]
+    def page_charts(self, f, rows, number):
+        # The first page already holds the top ten; only another page asks for them again.
+        top = rows[:10] if number == 1 else self.present(list(self.rows(f)[:10]), f)
+        return [top_chart(top)]
 
 
 def top_chart(rows: list[dict]) -> Chart:

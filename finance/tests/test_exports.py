@@ -11,7 +11,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from finance import reports
+from finance import exports, reports
 from finance.exports import escape_formula
 from finance.periods import add_months, this_month
 from finance.tests.helpers import at, buy, make_account, usage
@@ -137,3 +137,22 @@ def test_a_long_export_is_written_in_chunks_with_every_row(client, finance, monk
     assert [(row["Hesap kodu"], int(row["Teslim edilen"])) for row in rows] == [
         (account.code, 100 * (n + 1)) for n, account in reversed(list(enumerate(accounts)))
     ]
+
+
+def test_a_list_longer_than_an_xlsx_takes_is_refused_with_a_way_out(client, finance, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
+    make_account("Şişli Belediyesi")
+    make_account("Kadıköy Belediyesi")
+    client.force_login(finance)
+
+    page = client.get(reverse("finance:accounts"), {"plan": "prepaid"}).content.decode()
+    response = client.get(reverse("finance:accounts-export", kwargs={"fmt": "xlsx"}), {"plan": "prepaid"})
+
+    assert 'aria-describedby="xlsx-limit"' in page  # the button is disabled, with the reason beside it
+    assert response.status_code == 302
+    assert response["Location"] == reverse("finance:accounts") + "?start=&end=&plan=prepaid"
+    followed = client.get(response["Location"]).content.decode()
+    assert "Excel dosyası en çok 1 satır alır; bu liste 2 satır." in followed
+    # The CSV has no such limit.
+    text = download(client, reverse("finance:accounts-export", kwargs={"fmt": "csv"})).decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 2
