@@ -86,3 +86,17 @@ def test_finance_sees_money_but_never_documents_and_reviewers_see_no_money(finan
     assert not reviewer.has_perm("billing.view_billingaccount")
     assert not reviewer.has_perm("billing.view_ledgerentry")
     assert not reviewer.has_perm("billing.view_statement")
+
+
+def test_the_finance_area_speaks_english_on_request(client, finance):
+    make_account("Şişli Belediyesi")
+    client.force_login(finance)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/finans/"})
+
+    dashboard = client.get(reverse("finance:dashboard")).content.decode()
+    accounts = client.get(reverse("finance:accounts")).content.decode()
+
+    assert '<html lang="en">' in dashboard
+    assert "Finance overview" in dashboard and "Package revenue by month" in dashboard
+    assert "Accounts by plan" in accounts and "Download CSV" in accounts and "On this plan since" in accounts
+    assert "Prepaid" in accounts  # the plan, by its translated label
