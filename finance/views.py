@@ -62,12 +62,15 @@ def _account_url_template() -> str | None:
 
 @contextmanager
 def reporting():
-    """A transaction whose aggregates may hash in memory (PostgreSQL's default work_mem, 4 MB, spills a 100,000-group
-    aggregate to disk); the setting ends with the transaction."""
+    """On PostgreSQL, a transaction whose aggregates may hash in memory: the default work_mem (4 MB) spills a
+    100,000-group aggregate to disk. The setting ends with the transaction. (SQLite needs none, and its
+    transactions here take the write lock: none is opened there.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
 
 
