@@ -10,19 +10,21 @@ skipped, so a second run adds nothing.
 """
 
 import datetime
-import random
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from stdnum.tr import vkn
 
 from accounts import roles
 from accounts.models import User
 from billing import ledger, orders
-from billing.accounts import change_plan_history, open_account
-from billing.models import BillingAccount, BillingType, CreditPackage
+from billing.accounts import open_account
+from billing.models import BillingAccount, BillingType, CreditPackage, PackageOrder, Plan, PlanChange
 from onboarding.models import Application, InstitutionType
 
 ISTANBUL = datetime.timezone(datetime.timedelta(hours=3))
@@ -40,7 +42,7 @@ class Customer:
     type_code: str
     plan: str
     owner: str  # "applicant" (the demo applicant) or "customer"
-    monthly_messages: int  # sent a month, roughly
+    rows: int  # report rows (messages) a month; 1–3 parts each
     e_invoice_user: bool = False
     package: int | None = None  # credits of the package bought (prepaid)
     threshold: int | None = None
@@ -51,20 +53,81 @@ class Customer:
 
 
 CUSTOMERS = [
-    Customer("TS-DEMA-PRP2", "Ege Tekstil Sanayi ve Ticaret A.Ş.", "company", "prepaid", "applicant", 4_200,
-             package=10_000, threshold=5_000, tax_office="Bornova", district="Bornova", province="35"),
-    Customer("TS-DEMA-PRP3", "Güneş Özel Sağlık Hizmetleri Ltd. Şti.", "private_hospital", "prepaid", "customer",
-             9_000, package=50_000, threshold=10_000, validity_months=12, tax_office="Çankaya", district="Çankaya",
-             province="06"),
-    Customer("TS-DEMA-PRP4", "Çağlayan Mahallesi Muhtarlığı", "headman", "prepaid", "customer", 350,
-             package=1_000, threshold=300, validity_months=6, tax_office="Kağıthane", district="Kağıthane"),
-    Customer("TS-DEMA-NVC2", "Şişli Belediyesi Basın Yayın Müdürlüğü", "municipality", "invoiced", "applicant",
-             38_000, e_invoice_user=True),
-    Customer("TS-DEMA-NVC3", "İzmir Ticaret Odası", "chamber", "invoiced", "customer", 61_000, e_invoice_user=True,
-             tax_office="Konak", district="Konak", province="35"),
-    Customer("TS-DEMA-NVC4", "Ankara Fen Lisesi Okul Aile Birliği", "school", "invoiced", "customer", 2_600,
-             tax_office="Yenimahalle", district="Yenimahalle", province="06"),
+    Customer(
+        "TS-DEMA-PRP2",
+        "Ege Tekstil Sanayi ve Ticaret A.Ş.",
+        "company",
+        "prepaid",
+        "applicant",
+        300,
+        package=5_000,
+        threshold=1_500,
+        tax_office="Bornova",
+        district="Bornova",
+        province="35",
+    ),
+    Customer(
+        "TS-DEMA-PRP3",
+        "Güneş Özel Sağlık Hizmetleri Ltd. Şti.",
+        "private_hospital",
+        "prepaid",
+        "customer",
+        600,
+        package=10_000,
+        threshold=3_000,
+        validity_months=12,
+        tax_office="Çankaya",
+        district="Çankaya",
+        province="06",
+    ),
+    Customer(
+        "TS-DEMA-PRP4",
+        "Çağlayan Mahallesi Muhtarlığı",
+        "headman",
+        "prepaid",
+        "customer",
+        40,
+        package=1_000,
+        threshold=150,
+        validity_months=6,
+        tax_office="Kağıthane",
+        district="Kağıthane",
+    ),
+    Customer(
+        "TS-DEMA-NVC2",
+        "Şişli Belediyesi Basın Yayın Müdürlüğü",
+        "municipality",
+        "invoiced",
+        "applicant",
+        900,
+        e_invoice_user=True,
+    ),
+    Customer(
+        "TS-DEMA-NVC3",
+        "İzmir Ticaret Odası",
+        "chamber",
+        "invoiced",
+        "customer",
+        1_200,
+        e_invoice_user=True,
+        tax_office="Konak",
+        district="Konak",
+        province="35",
+    ),
+    Customer(
+        "TS-DEMA-NVC4",
+        "Ankara Fen Lisesi Okul Aile Birliği",
+        "school",
+        "invoiced",
+        "customer",
+        120,
+        tax_office="Yenimahalle",
+        district="Yenimahalle",
+        province="06",
+    ),
 ]
+# Güneş was invoiced until the end of August, then moved to prepaid (a plan change finance recorded).
+SWITCHED = {"TS-DEMA-PRP3": (Plan.INVOICED, datetime.date(2026, 9, 1))}
 
 
 def _tax_number(seed: int) -> str:
@@ -80,3 +143,154 @@ def months(first: datetime.date, last: datetime.date):
     while month <= last:
         yield month
         month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=ISTANBUL)
+
+
+def _owner(customer: Customer, applicant: User) -> User:
+    if customer.owner == "applicant":
+        return applicant
+    user = User.objects.filter(email__iexact=CUSTOMER_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=CUSTOMER_EMAIL,
+            password=CUSTOMER_PASSWORD,
+            full_name="Kemal Öztürk",
+            email_confirmed_at=timezone.now(),
+        )
+        user.groups.add(Group.objects.get(name=roles.APPLICANTS))
+    return user
+
+
+def _open(customer: Customer, owner: User, reviewer: User, index: int) -> BillingAccount:
+    """An active application (as if reviewed and activated when it was opened) and its billing account."""
+    opened = _at(DEMO_FIRST_MONTH - datetime.timedelta(days=12 + index))
+    first_plan = SWITCHED.get(customer.code, (customer.plan, None))[0]
+    application = Application.objects.create(
+        reference=customer.code,
+        applicant=owner,
+        status=Application.Status.ACTIVE,
+        institution_type=InstitutionType.objects.get(code=customer.type_code),
+        legal_name=customer.legal_name,
+        tax_number=_tax_number(index + 1),
+        tax_number_kind="vkn",
+        tax_office=customer.tax_office,
+        address=f"Cumhuriyet Cad. No: {10 + index}",
+        province=customer.province,
+        district=customer.district,
+        phone="+902123731000",
+        email=f"muhasebe{index + 1}@demo-musteri.test",
+        signatory_name=owner.full_name,
+        signatory_title="Yetkili",
+        billing_type=BillingType.objects.get(code=first_plan),
+        credit_package=CreditPackage.objects.get(credits=customer.package) if customer.package else None,
+        e_invoice_user=customer.e_invoice_user,
+        submitted_at=opened - datetime.timedelta(days=20),
+    )
+    Application.objects.filter(pk=application.pk).update(created_at=opened - datetime.timedelta(days=25))
+    account = open_account(application, actor=reviewer, now=opened)
+    PlanChange.objects.filter(account=account).update(effective_from=opened.date())
+    if customer.code in SWITCHED:
+        plan, since = customer.plan, SWITCHED[customer.code][1]
+        PlanChange.objects.create(
+            account=account,
+            from_plan=first_plan,
+            to_plan=plan,
+            effective_from=since,
+            reason="Müşterinin talebiyle ön ödemeliye geçildi.",
+        )
+        BillingAccount.objects.filter(pk=account.pk).update(plan=plan)
+        account.plan = plan
+    if customer.validity_months:
+        CreditPackage.objects.filter(credits=customer.package, validity_months__isnull=True).update(
+            validity_months=customer.validity_months
+        )
+    return account
+
+
+def _top_up(account: BillingAccount, customer: Customer, owner: User, finance: User, day: datetime.date, need: int):
+    """Prepaid: buy the customer's package (paid and confirmed the same day) until `need` credits are there."""
+    package = CreditPackage.objects.get(credits=customer.package)
+    number = 0
+    while BillingAccount.objects.get(pk=account.pk).balance < need:
+        number += 1
+        pending = PackageOrder.objects.filter(account=account, status=PackageOrder.Status.PENDING).first()
+        order = pending or orders.place_order(
+            account, package, actor=owner, key=f"demo:{account.code}:{day}:{number}"
+        )
+        PackageOrder.objects.filter(pk=order.pk).update(created_at=_at(day, 9))
+        orders.confirm_payment(order, actor=finance, reference=f"EFT-{day:%Y%m%d}-{number}", now=_at(day, 15))
+
+
+def month_report(accounts: list[tuple[BillingAccount, Customer]], month: datetime.date, *, now=None) -> str:
+    """The operator's report for `month` as CSV text: each customer's rows, deterministic."""
+    from billing.deliveries import write_demo_report
+
+    out = io.StringIO()
+    for number, (account, customer) in enumerate(accounts):
+        part = io.StringIO()
+        write_demo_report(part, [account.code], month, messages=customer.rows, now=now, seed=2026)
+        lines = part.getvalue().splitlines(keepends=True)
+        out.writelines(lines if number == 0 else lines[1:])
+    return out.getvalue()
+
+
+def _demo_customers(applicant: User, reviewer: User) -> list[tuple[BillingAccount, Customer]]:
+    existing = set(BillingAccount.objects.filter(code__in=[c.code for c in CUSTOMERS]).values_list("code", flat=True))
+    return [
+        (_open(customer, _owner(customer, applicant), reviewer, index), customer)
+        for index, customer in enumerate(CUSTOMERS)
+        if customer.code not in existing
+    ]
+
+
+@transaction.atomic
+def load_billing_history(applicant: User, reviewer: User, finance: User) -> list[str]:
+    """Open the demo customers that are missing and give them DEMO_FIRST_MONTH … the month before DEMO_MONTH of
+    history: packages bought and paid, each month's operator report imported, invoiced months billed."""
+    from billing.deliveries import import_delivery_report
+    from billing.statements import issue_statements
+
+    added = _demo_customers(applicant, reviewer)
+    if not added:
+        return []
+    for month in months(DEMO_FIRST_MONTH, DEMO_MONTH - datetime.timedelta(days=1)):
+        for account, customer in added:
+            if customer.plan == Plan.PREPAID and (
+                customer.code not in SWITCHED or month >= SWITCHED[customer.code][1]
+            ):
+                _top_up(
+                    account,
+                    customer,
+                    account.owner,
+                    finance,
+                    month + datetime.timedelta(days=1),
+                    3 * customer.rows * 3,
+                )
+        following = month + relativedelta(months=1)
+        report = month_report(added, month, now=_at(following, 0))
+        result = import_delivery_report(
+            io.BytesIO(report.encode()), file_name=f"demo-{month:%Y-%m}.csv", user=finance, now=_at(following, 8)
+        )
+        if not result.ok:
+            raise RuntimeError(f"demo report {month:%Y-%m} refused: {result.errors[:3]} {result.refusals}")
+        issue_statements(month=month, now=_at(following + datetime.timedelta(days=1), 9))
+    ledger.expire_credits(now=timezone.now())
+    for account, customer in added:
+        if customer.threshold:
+            BillingAccount.objects.filter(pk=account.pk).update(
+                low_balance_threshold=customer.threshold,
+                low_balance_alerted=BillingAccount.objects.get(pk=account.pk).balance < customer.threshold,
+            )
+    return [account.code for account, _ in added]
+
+
+def write_demo_month_report(path: Path = DEMO_REPORT) -> int:
+    """(Re)write the shipped report of DEMO_MONTH for the demo customers (they must exist); returns its rows."""
+    accounts = [(BillingAccount.objects.get(code=customer.code), customer) for customer in CUSTOMERS]
+    text = month_report(accounts, DEMO_MONTH, now=_at(DEMO_MONTH + relativedelta(months=1), 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return text.count("\n") - 1

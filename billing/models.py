@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -512,8 +513,9 @@ class PackageOrder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "paid", "cancelled"]), name="packageorder_status_valid"
             ),
+            # Rounded as statement_total_adds_up is: SQLite adds decimals as binary floats.
             models.CheckConstraint(
-                condition=models.Q(total=models.F("net") + models.F("kdv") + models.F("oiv")),
+                condition=models.Q(total=Round(models.F("net") + models.F("kdv") + models.F("oiv"), 2)),
                 name="packageorder_total_adds_up",
             ),
         ]
@@ -725,8 +727,10 @@ class Statement(InsertOnly):
             models.CheckConstraint(
                 condition=models.Q(number__regex=r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$"), name="statement_number_format"
             ),
+            # Rounded to the kuruş: SQLite keeps decimals as binary floats, where 555.30 + 111.06 + 55.53 is not
+            # 721.89; on PostgreSQL (numeric) the rounding changes nothing.
             models.CheckConstraint(
-                condition=models.Q(total=models.F("net") + models.F("kdv") + models.F("oiv")),
+                condition=models.Q(total=Round(models.F("net") + models.F("kdv") + models.F("oiv"), 2)),
                 name="statement_total_adds_up",
             ),
         ]

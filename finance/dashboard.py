@@ -72,7 +72,7 @@ def build(now: datetime.datetime) -> tuple[list[Tile], list[Chart]]:
     previous = revenue_by_month.get(last_month, {})
     last_label = month_label(last_month)
     tiles = [
-        Tile(Figure(_("Hesap"), sum(row["accounts"] for row in by_plan.values())), "accounts"),
+        Tile(Figure(_("Hesap sayısı"), sum(row["accounts"] for row in by_plan.values())), "accounts"),
         *[
             Tile(Figure(label, by_plan.get(code, {}).get("accounts", 0)), "accounts", f"plan={code}")
             for code, label in PLANS.items()
@@ -119,7 +119,7 @@ def build(now: datetime.datetime) -> tuple[list[Tile], list[Chart]]:
             description=_("Bütün hesapların bugünkü planlarına göre sayısı."),
             label_heading=_("Plan"),
             labels=list(PLANS.values()),
-            datasets=[Dataset(_("Hesap"), [by_plan.get(code, {}).get("accounts", 0) for code in PLANS])],
+            datasets=[Dataset(_("Hesap sayısı"), [by_plan.get(code, {}).get("accounts", 0) for code in PLANS])],
         ),
         top_chart(top_rows),
     ]

@@ -275,7 +275,7 @@ class AccountsReport(Report):
         )
         counts = {code: total(groups, "accounts", plan=code) or 0 for code in PLANS}
         months = f.chart_months()
-        figures = [Figure(_("Hesap"), sum(counts.values()))]
+        figures = [Figure(_("Hesap sayısı"), sum(counts.values()))]
         figures += [Figure(label, counts[code]) for code, label in PLANS.items()]
         figures.append(Figure(_("Toplam kontör bakiyesi"), total(groups, "credits") or 0))
         charts = [
@@ -285,7 +285,7 @@ class AccountsReport(Report):
                 description=_("Filtrelere uyan hesapların planlarına göre sayısı."),
                 label_heading=_("Plan"),
                 labels=list(PLANS.values()),
-                datasets=[Dataset(_("Hesap"), list(counts.values()))],
+                datasets=[Dataset(_("Hesap sayısı"), list(counts.values()))],
             ),
             Chart(
                 id="accounts-opened",
@@ -414,7 +414,7 @@ class SalesReport(Report):
     filters = ("start", "end", "package")
     columns = (
         Column("month", _("Ay"), MONTH),
-        Column("orders", _("Sipariş"), NUMBER),
+        Column("orders", _("Sipariş sayısı"), NUMBER),
         Column("credits", _("Satılan kontör"), NUMBER),
         Column("net", _("Net (TL)"), MONEY),
         Column("kdv", _("KDV (TL)"), MONEY),
@@ -449,7 +449,7 @@ class SalesReport(Report):
         for group in groups:
             group["credits"] = group["package_credits"] * group["orders"]
         figures = [
-            Figure(_("Sipariş"), total(groups, "orders")),
+            Figure(_("Sipariş sayısı"), total(groups, "orders")),
             Figure(_("Satılan kontör"), total(groups, "credits")),
             Figure(_("Net gelir (TL)"), total(groups, "net"), MONEY),
             Figure(_("KDV (TL)"), total(groups, "kdv"), MONEY),
@@ -468,7 +468,7 @@ class SalesReport(Report):
                     _("%(credits)s kontör") % {"credits": formats.number_format(credits, force_grouping=True)}
                     for credits in packages
                 ],
-                datasets=[Dataset(_("Sipariş"), by_label(groups, "package_credits", packages, "orders"))],
+                datasets=[Dataset(_("Sipariş sayısı"), by_label(groups, "package_credits", packages, "orders"))],
             ),
         ]
         return Overview(figures, charts, len({group["month"] for group in groups}))
@@ -564,12 +564,12 @@ class StatementsReport(Report):
         )
         invoice, note = Statement.Kind.INVOICE, Statement.Kind.CREDIT_NOTE
         figures = [
-            Figure(_("Fatura"), total(groups, "count", kind=invoice) or 0),
+            Figure(_("Fatura sayısı"), total(groups, "count", kind=invoice) or 0),
             Figure(_("Faturaların neti (TL)"), total(groups, "net", kind=invoice), MONEY),
             Figure(_("Faturaların KDV'si (TL)"), total(groups, "kdv", kind=invoice), MONEY),
             Figure(_("Faturaların ÖİV'si (TL)"), total(groups, "oiv", kind=invoice), MONEY),
             Figure(_("Faturaların toplamı (TL)"), total(groups, "total", kind=invoice), MONEY),
-            Figure(_("İade faturası"), total(groups, "count", kind=note) or 0),
+            Figure(_("İade faturası sayısı"), total(groups, "count", kind=note) or 0),
             Figure(_("İade faturalarının toplamı (TL)"), total(groups, "total", kind=note), MONEY),
         ]
         invoices = [dict(group, month=group["period"]) for group in groups if group["kind"] == invoice]
@@ -670,7 +670,7 @@ class OutstandingReport(Report):
             description=_("Her kapanmış ayda faturası henüz düzenlenmemiş faturalı hesap sayısı."),
             label_heading=_("Dönem"),
             labels=[month_label(m) for m in months],
-            datasets=[Dataset(_("Hesap"), [group["accounts"] for group in groups])],
+            datasets=[Dataset(_("Hesap sayısı"), [group["accounts"] for group in groups])],
         )
         return Overview(figures, [chart], total(groups, "accounts") or 0, narrow={"months": tuple(months)})
 
@@ -840,7 +840,7 @@ class ExpiringReport(Report):
             group["week"] = max(group["week"], this_week)
         weeks = sorted({group["week"] for group in groups})
         figures = [
-            Figure(_("Hesap"), totals["accounts"]),
+            Figure(_("Hesap sayısı"), totals["accounts"]),
             Figure(_("Kontör dilimi"), totals["lots"]),
             Figure(_("Satın alınan"), total(groups, "credits", source=CreditSource.PAID)),
             Figure(_("Hediye"), total(groups, "credits", source=CreditSource.GRANTED)),
@@ -932,7 +932,7 @@ class LowBalancesReport(Report):
             description=_("Eşiğin altındaki hesaplar, bakiyenin eşiğe oranına göre gruplanmış."),
             label_heading=_("Bakiye"),
             labels=[label for _key, label, _condition in self.BUCKETS],
-            datasets=[Dataset(_("Hesap"), [totals[key] for key, _label, _condition in self.BUCKETS])],
+            datasets=[Dataset(_("Hesap sayısı"), [totals[key] for key, _label, _condition in self.BUCKETS])],
         )
         return Overview(figures, [chart], totals["accounts"])
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 
+from billing.forms import SampleMessageField, monthly_messages_field
 from billing.models import BillingType, CreditPackage
 from onboarding import identifiers
 from onboarding.models import Application, Condition, InstitutionType
@@ -187,12 +188,20 @@ class BillingForm(forms.Form):
         empty_label=None,
         required=False,
     )
-    expected_monthly_messages = forms.IntegerField(
-        label=_("Ayda yaklaşık kaç mesaj göndermeyi düşünüyorsunuz? (isteğe bağlı)"),
-        min_value=0,
-        max_value=100_000_000,
+    expected_monthly_messages = monthly_messages_field()
+    # Only for the estimate's part count; not stored (see billing.estimates).
+    sample_message = SampleMessageField()
+    e_invoice_user = forms.TypedChoiceField(
+        label=_("e-Fatura mükellefi misiniz?"),
+        help_text=_(
+            "GİB'in e-Fatura sistemine kayıtlı kurumlara e-Fatura, diğerlerine e-Arşiv fatura düzenlenir. "
+            "Faturalı ödemede zorunludur."
+        ),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.RadioSelect,
     )
 
     def clean(self):
@@ -200,6 +209,8 @@ class BillingForm(forms.Form):
         billing_type = data.get("billing_type")
         if billing_type is not None and billing_type.code == "prepaid" and not data.get("credit_package"):
             self.add_error("credit_package", _("Ön ödemeli için bir kontör paketi seçin."))
+        if billing_type is not None and billing_type.code == "invoiced" and data.get("e_invoice_user") is None:
+            self.add_error("e_invoice_user", _("Faturalı ödemede e-Fatura mükellefi olup olmadığınızı seçin."))
         return data
 
 

@@ -200,17 +200,27 @@ def choose_billing(
     billing_type: "BillingType",
     credit_package: "CreditPackage | None",
     expected_monthly_messages: int | None,
+    e_invoice_user: bool | None = None,
 ) -> Application:
-    """Step 3: invoiced, or prepaid with one package."""
+    """Step 3: invoiced, or prepaid with one package; and whether the institution is a registered e-Fatura user,
+    which decides e-Fatura or e-Arşiv for its invoices (None: not answered; the wizard's form asks it of invoiced)."""
     locked = _lock_editable(application)
     if billing_type.code == "prepaid" and credit_package is None:
         raise ApplicationError(_("Ön ödemeli için bir kontör paketi seçin."))
     locked.billing_type = billing_type
     locked.credit_package = credit_package if billing_type.code == "prepaid" else None
     locked.expected_monthly_messages = expected_monthly_messages
+    locked.e_invoice_user = e_invoice_user
     _complete(locked, "billing")
     locked.save(
-        update_fields=["billing_type", "credit_package", "expected_monthly_messages", "completed_steps", "updated_at"]
+        update_fields=[
+            "billing_type",
+            "credit_package",
+            "expected_monthly_messages",
+            "e_invoice_user",
+            "completed_steps",
+            "updated_at",
+        ]
     )
     return locked
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.application_start, name="application-start"),
     path("yeni/", views.application_new, name="application-new"),
     path("baslik-kontrol/", views.sender_id_check, name="sender-id-check"),
+    path("sms-parca/", views.sms_parts, name="sms-parts"),
     path("<reference:reference>/", views.application_status, name="application-status"),
     path("<reference:reference>/yetki-yazisi.pdf", views.letter_pdf, name="application-letter"),
     path("<reference:reference>/kapak-sayfasi.pdf", views.cover_sheet_pdf, name="application-cover-sheet"),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing import pricing
+from billing import estimates, pricing
+from billing.forms import EstimateForm
 from billing.models import BillingType, CreditPackage
 from billing.taxes import rates_on
 from onboarding import due, forms, identifiers, services, workflow
@@ -20,14 +21,16 @@ from onboarding.models import Application, Condition, InstitutionType
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """What the service is, the guide's three steps, and the way in."""
+    """What the service is, the guide's three steps, and the way in; package prices net, with each tax and total."""
+    rates = rates_on()
     return render(
         request,
         "onboarding/home.html",
         {
             "institution_types": InstitutionType.objects.filter(is_active=True),
             "billing_types": BillingType.objects.all(),
-            "packages": CreditPackage.objects.filter(is_active=True).priced(),
+            "packages": estimates.with_amounts(list(CreditPackage.objects.filter(is_active=True).priced()), rates),
+            "rates": rates,
         },
     )
 
@@ -268,6 +271,7 @@ def _step_details(request, application, context):
 
 
 def _step_billing(request, application, context):
+    estimating = request.method == "POST" and "estimate" in request.POST
     if request.method == "POST":
         form = forms.BillingForm(request.POST)
         if form.is_valid():
@@ -276,32 +280,32 @@ def _step_billing(request, application, context):
                 billing_type=form.cleaned_data["billing_type"],
                 credit_package=form.cleaned_data["credit_package"],
                 expected_monthly_messages=form.cleaned_data["expected_monthly_messages"],
+                e_invoice_user=form.cleaned_data["e_invoice_user"],
             )
-            if "estimate" in request.POST:
-                return redirect(_step_url(application, "billing") + "#tahmin")
-            return _next(application, "billing")
+            if not estimating:
+                return _next(application, "billing")
+        # "Hesapla" without script: the page again, with the sample message still in its box and the estimate of
+        # what was typed (the sample is not stored, so a redirect would lose it).
+        messages_a_month = form.cleaned_data.get("expected_monthly_messages")
+        sample = form.cleaned_data.get("sample_message", "")
     else:
-        form = forms.BillingForm(
-            initial={
-                "billing_type": application.billing_type.code if application.billing_type else None,
-                "credit_package": application.credit_package_id,
-                "expected_monthly_messages": application.expected_monthly_messages,
-            }
-        )
-    packages = list(CreditPackage.objects.filter(is_active=True).priced())
-    tiers = pricing.tiers_on()
+        initial = {
+            "billing_type": application.billing_type.code if application.billing_type else None,
+            "credit_package": application.credit_package_id,
+            "expected_monthly_messages": application.expected_monthly_messages,
+        }
+        if application.e_invoice_user is not None:
+            initial["e_invoice_user"] = "yes" if application.e_invoice_user else "no"
+        form = forms.BillingForm(initial=initial)
+        messages_a_month, sample = application.expected_monthly_messages, ""
     rates = rates_on()
+    packages = estimates.with_amounts(list(CreditPackage.objects.filter(is_active=True).priced()), rates)
     context["form"] = form
     context["billing_types"] = list(BillingType.objects.all())
     context["packages"] = packages
-    context["pricing"] = {
-        "tiers": [{"min": t.min_messages, "price": str(t.price_per_message)} for t in tiers],
-        "packages": [{"id": p.id, "credits": p.credits, "price": str(p.price)} for p in packages],
-    }
-    if application.expected_monthly_messages:
-        context["estimate"] = pricing.estimate(
-            application.expected_monthly_messages, tiers=tiers, packages=packages, rates=rates
-        )
+    context["billing_estimate"] = estimates.billing_estimate(
+        messages_a_month, sample, packages=packages, tiers=pricing.tiers_on(), rates=rates
+    )
     return None
 
 
@@ -375,7 +379,27 @@ def _step_review(request, application, context):
     context["form"] = forms.ReviewForm()
     context["missing"] = services.missing_for_submission(application, items)
     context["sender_ids"] = list(application.sender_ids.all())
+    context |= _billing_amounts(application)
     return None
+
+
+def _billing_amounts(application: Application) -> dict:
+    """For the summary's billing line: the chosen package's price today, or the invoiced cost of the expected volume
+    (one part a message: the sample message is not stored), each net and with its taxes."""
+    if application.credit_package_id is not None:
+        package = CreditPackage.objects.priced().filter(pk=application.credit_package_id).first()
+        if package is not None and package.price is not None:
+            return {"package_amounts": estimates.with_amounts([package], rates_on())[0].amounts}
+    elif (
+        application.billing_type
+        and application.billing_type.code == "invoiced"
+        and application.expected_monthly_messages
+    ):
+        result = estimates.billing_estimate(
+            application.expected_monthly_messages, "", packages=[], tiers=pricing.tiers_on(), rates=rates_on()
+        )
+        return {"invoiced_estimate": result}
+    return {}
 
 
 STEP_HANDLERS = {
@@ -526,3 +550,24 @@ def sender_id_check(request: HttpRequest) -> HttpResponse:
     value = request.GET.get("value", "")[:40]
     problems = identifiers.lint_sender_id(value) if value.strip() else []
     return JsonResponse({"value": value, "problems": [{"code": p.code, "message": p.message} for p in problems]})
+
+
+@login_required
+@require_POST
+def sms_parts(request: HttpRequest) -> HttpResponse:
+    """The billing step's sample message and volume as typed: parts and the estimate, rendered as the page renders
+    them (billing.estimates), so the script shows the server's numbers and never computes its own."""
+    form = EstimateForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    rates = rates_on()
+    result = estimates.billing_estimate(
+        form.cleaned_data["expected_monthly_messages"],
+        form.cleaned_data["sample_message"],
+        packages=list(CreditPackage.objects.filter(is_active=True).priced()),
+        tiers=pricing.tiers_on(),
+        rates=rates,
+    )
+    response = JsonResponse(estimates.as_json(result, request=request))
+    response["Cache-Control"] = "private, no-store"
+    return response

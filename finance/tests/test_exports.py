@@ -96,7 +96,7 @@ def test_the_xlsx_types_money_and_months(client, finance):
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
 
     header, row = list(sheet.iter_rows(values_only=True))
-    assert header == ("Ay", "Sipariş", "Satılan kontör", "Net (TL)", "KDV (TL)", "ÖİV (TL)", "Toplam (TL)")
+    assert header == ("Ay", "Sipariş sayısı", "Satılan kontör", "Net (TL)", "KDV (TL)", "ÖİV (TL)", "Toplam (TL)")
     assert row[0] == datetime.datetime(LAST.year, LAST.month, 1)
     assert sheet.cell(row=2, column=1).number_format == "mm.yyyy"
     assert row[1:3] == (1, 5_000)

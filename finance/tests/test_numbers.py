@@ -75,7 +75,7 @@ def test_revenue_by_month_is_the_sum_of_paid_orders_by_istanbul_month(logged_in,
 
     assert set(rows) == {LAST.strftime("%Y-%m"), THIS.strftime("%Y-%m")}
     last = rows[LAST.strftime("%Y-%m")]
-    assert int(last["Sipariş"]) == 3
+    assert int(last["Sipariş sayısı"]) == 3
     assert int(last["Satılan kontör"]) == 16_000
     for column, field in [("Net (TL)", "net"), ("KDV (TL)", "kdv"), ("ÖİV (TL)", "oiv"), ("Toplam (TL)", "total")]:
         assert Decimal(last[column]) == sum(getattr(order, field) for order in last_month)
@@ -101,7 +101,7 @@ def test_the_package_filter_narrows_the_sales(logged_in, finance):
 
     [row] = exported(logged_in, "sales", package=package.pk, **months(LAST, LAST))
 
-    assert int(row["Sipariş"]) == 1
+    assert int(row["Sipariş sayısı"]) == 1
     assert Decimal(row["Net (TL)"]) == small.net
 
 
@@ -309,7 +309,7 @@ def test_the_dashboard_figures_match_the_lists(logged_in, finance):
     html = response.content.decode()
     tiles = {tile.figure.label: tile.figure.value for tile in response.context["tiles"]}
 
-    assert tiles["Hesap"] == 2
+    assert tiles["Hesap sayısı"] == 2
     assert tiles["Faturalı"] == 1 and tiles["Ön Ödemeli"] == 1
     assert tiles["Ön ödemeli kontör bakiyesi"] == 5_000
     assert tiles["Bu ayın paket geliri (net, TL)"] == order.net

@@ -63,7 +63,8 @@ def test_a_municipality_walks_every_step_and_submits(logged_in, applicant, djang
     assert response.headers["Location"] == step(application, "odeme")
 
     response = logged_in.post(
-        step(application, "odeme"), {"billing_type": "invoiced", "expected_monthly_messages": ""}
+        step(application, "odeme"),
+        {"billing_type": "invoiced", "expected_monthly_messages": "", "e_invoice_user": "no"},
     )
     assert response.headers["Location"] == step(application, "kurumsal-hat")
 
@@ -238,7 +239,7 @@ def test_the_billing_step_estimates_the_cost_of_a_monthly_volume(logged_in, appl
 
     logged_in.post(
         step(application, "odeme"),
-        {"billing_type": "invoiced", "expected_monthly_messages": "10000", "estimate": "1"},
+        {"billing_type": "invoiced", "expected_monthly_messages": "10000", "e_invoice_user": "yes", "estimate": "1"},
     )
     page = logged_in.get(step(application, "odeme")).content.decode()
 

@@ -55,46 +55,47 @@
     });
   });
 
-  // Billing: the cost estimate recomputed as the volume is typed, from the prices the page was given.
-  var pricingData = document.getElementById("pricing-data");
+  // Billing: the sample message's SMS parts and the cost estimate, asked of the server as the applicant types
+  // (debounced). The server renders both fragments exactly as the page does, so the numbers shown are always its own;
+  // without script, the "Hesapla" button posts the form and the page comes back with the same fragments.
+  var estimateForm = document.querySelector("form[data-estimate-url]");
   var volume = document.getElementById("id_expected_monthly_messages");
-  var estimate = document.getElementById("estimate");
-  if (pricingData && volume && estimate) {
-    var pricing = JSON.parse(pricingData.textContent);
-    var lang = document.documentElement.lang || "tr";
-    var money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    var whole = new Intl.NumberFormat(lang);
-    var one = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
-    var cell = function (row, text, header) {
-      var el = document.createElement(header ? "th" : "td");
-      if (header) { el.scope = "row"; } else { el.className = "text-end price"; }
-      el.textContent = text;
-      row.appendChild(el);
+  var sample = document.getElementById("id_sample_message");
+  if (estimateForm && volume && sample) {
+    var estimateUrl = estimateForm.getAttribute("data-estimate-url");
+    var partsOut = document.getElementById("sample-parts");
+    var estimate = document.getElementById("estimate");
+    var token = estimateForm.querySelector('input[name="csrfmiddlewaretoken"]').value;
+    var estimateTimer = null;
+    var asked = 0;
+    var refresh = function () {
+      var sent = ++asked;
+      var body = new URLSearchParams();
+      body.set("expected_monthly_messages", volume.value.trim());
+      body.set("sample_message", sample.value);
+      estimateForm.setAttribute("aria-busy", "true");
+      fetch(estimateUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token, "Accept": "application/json" },
+        body: body
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (sent !== asked) { return; }  // an answer to an older question
+          estimateForm.removeAttribute("aria-busy");
+          if (!data) { return; }
+          partsOut.innerHTML = data.parts_html;
+          estimate.innerHTML = data.estimate_html;
+        })
+        .catch(function () { if (sent === asked) { estimateForm.removeAttribute("aria-busy"); } });
     };
-    volume.addEventListener("input", function () {
-      var messages = parseInt(volume.value, 10);
-      if (!(messages > 0)) { return; }
-      var tierPrice = null;
-      pricing.tiers.forEach(function (tier) { if (messages >= tier.min) { tierPrice = parseFloat(tier.price); } });
-      var table = document.createElement("table");
-      table.className = "table table-sm";
-      var caption = table.createCaption();
-      caption.textContent = estimate.dataset.caption + " · " + whole.format(messages);
-      var body = table.createTBody();
-      var month = " / " + estimate.dataset.monthLabel;
-      if (tierPrice !== null) {
-        var row = body.insertRow();
-        cell(row, estimate.dataset.invoicedLabel, true);
-        cell(row, money.format(tierPrice * messages) + month);
-      }
-      pricing.packages.forEach(function (pkg) {
-        var row = body.insertRow();
-        cell(row, whole.format(pkg.credits) + " " + estimate.dataset.creditsLabel, true);
-        var cost = parseFloat(pkg.price) / pkg.credits * messages;
-        cell(row, money.format(cost) + month + " · " + one.format(pkg.credits / messages) + " " + estimate.dataset.lastsLabel);
-      });
-      estimate.replaceChildren(table);
-    });
+    var later = function () {
+      clearTimeout(estimateTimer);
+      estimateTimer = setTimeout(refresh, 250);
+    };
+    volume.addEventListener("input", later);
+    sample.addEventListener("input", later);
   }
 
   // Billing: hide the packages unless prepaid is chosen.

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("billing", "0005_prices_versioned")]
+    dependencies = [("billing", "0007_packageorder_total_check")]
 
     operations = [
         migrations.AddIndex(
