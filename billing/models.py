@@ -326,7 +326,11 @@ class PlanChange(models.Model):
         verbose_name = _("plan değişikliği")
         verbose_name_plural = _("plan değişiklikleri")
         ordering = ["account", "effective_from", "id"]
-        indexes = [models.Index(fields=["account", "effective_from"], name="planchange_account_idx")]
+        indexes = [
+            models.Index(fields=["account", "effective_from"], name="planchange_account_idx"),
+            # The finance area's plan history, newest first (finance/reports.py).
+            models.Index(fields=["-effective_from", "-id"], name="planchange_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account.code}: {self.from_plan or '—'} → {self.to_plan} ({self.effective_from:%d.%m.%Y})"
@@ -614,7 +618,22 @@ class UsageMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "month", "plan"], name="usagemonth_unique"),
         ]
-        indexes = [models.Index(fields=["month", "plan"], name="usagemonth_month_idx")]
+        indexes = [
+            models.Index(fields=["month", "plan"], name="usagemonth_month_idx"),
+            # The finance area's month ranges and per-account sums read this index alone, never the table.
+            # (Every column a key rather than INCLUDE: SQLite has no INCLUDE and Django warns of it.)
+            models.Index(
+                fields=["month", "account", "plan", "delivered", "undelivered", "pending", "expired"],
+                name="usagemonth_finance_idx",
+            ),
+            # Invoiced months with delivered parts, in the order of statement_one_per_month: "which have no
+            # statement yet" is then a merge of two indexes (finance/reports.py, OutstandingReport).
+            models.Index(
+                fields=["account", "month", "delivered"],
+                condition=models.Q(plan="invoiced", delivered__gt=0),
+                name="usagemonth_unbilled_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.month:%Y-%m} {self.plan}: {self.delivered}"
@@ -718,6 +737,9 @@ class Statement(InsertOnly):
         indexes = [
             models.Index(fields=["period", "kind"], name="statement_period_idx"),
             models.Index(fields=["account", "-issue_date"], name="statement_account_idx"),
+            # The finance area: sums by period without the table, and the newest statements first.
+            models.Index(fields=["period", "kind", "net", "kdv", "oiv", "total"], name="statement_finance_idx"),
+            models.Index(fields=["-issue_date", "-number"], name="statement_issued_idx"),
         ]
 
     def __str__(self) -> str:
