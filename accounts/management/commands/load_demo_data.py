@@ -68,9 +68,7 @@ class Command(BaseCommand):
                 f"Hatırlatma bekleyen demo başvuruları / demo applications due for reminders: {len(added)}"
             )
         if customers:
-            self.stdout.write(
-                f"Geçmişi olan demo müşteri hesapları / demo customers with history: {len(customers)}"
-            )
+            self.stdout.write(f"Geçmişi olan demo müşteri hesapları / demo customers with history: {len(customers)}")
         self.stdout.write(
             "Örnek teslim raporu / the demo delivery report: "
             f"{billing_demo.DEMO_REPORT.relative_to(settings.BASE_DIR)} — "
