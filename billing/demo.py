@@ -244,14 +244,17 @@ def _top_up(account: BillingAccount, customer: Customer, owner: User, finance: U
         orders.confirm_payment(order, actor=finance, reference=f"EFT-{day:%Y%m%d}-{number}", now=_at(day, 15))
 
 
-def month_report(accounts: list[tuple[BillingAccount, Customer]], month: datetime.date, *, now=None) -> str:
-    """The operator's report for `month` as CSV text: each customer's rows, deterministic."""
+def month_report(
+    accounts: list[tuple[BillingAccount, Customer]], month: datetime.date, *, now=None, settle: bool = False
+) -> str:
+    """The operator's report for `month` as CSV text: each customer's rows, deterministic; `settle` gives the
+    operator's later report of the same rows, every pending one settled (delivered, or now and then undelivered)."""
     from billing.deliveries import write_demo_report
 
     out = io.StringIO()
     for number, (account, customer) in enumerate(accounts):
         part = io.StringIO()
-        write_demo_report(part, [account.code], month, messages=customer.rows, now=now, seed=2026)
+        write_demo_report(part, [account.code], month, messages=customer.rows, now=now, seed=2026, settle=settle)
         lines = part.getvalue().splitlines(keepends=True)
         out.writelines(lines if number == 0 else lines[1:])
     return out.getvalue()
@@ -288,12 +291,16 @@ def load_billing_history(applicant: User, reviewer: User, finance: User) -> list
         if month == DEMO_MONTH:
             break  # DEMO_MONTH's report is the shipped file, for the newcomer to import
         following = month + relativedelta(months=1)
-        report = month_report(added, month, now=_at(following, 0))
-        result = import_delivery_report(
-            io.BytesIO(report.encode()), file_name=f"demo-{month:%Y-%m}.csv", user=finance, now=_at(following, 8)
-        )
-        if not result.ok:
-            raise RuntimeError(f"demo report {month:%Y-%m} refused: {result.errors[:3]} {result.refusals}")
+        for settle, hour in ((False, 8), (True, 20)):  # the month's report, then the later one settling pending rows
+            report = month_report(added, month, now=_at(following, 0), settle=settle)
+            result = import_delivery_report(
+                io.BytesIO(report.encode()),
+                file_name=f"demo-{month:%Y-%m}{'-settled' if settle else ''}.csv",
+                user=finance,
+                now=_at(following, hour),
+            )
+            if not result.ok:
+                raise RuntimeError(f"demo report {month:%Y-%m} refused: {result.errors[:3]} {result.refusals}")
         issue_statements(month=month, now=_at(following + datetime.timedelta(days=1), 9))
     ledger.expire_credits(now=timezone.now())
     for account, customer in added:
