@@ -7,6 +7,7 @@ billed issues nothing new. Without --month it bills the previous calendar month 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 
 from billing.statements import IncompleteRun, StatementError, issue_statements, month_name
 
@@ -39,7 +40,8 @@ class Command(BaseCommand):
     def report(self, result) -> None:
         for statement in result.issued:
             self.stdout.write(
-                f"{statement.number}  {statement.account.code}  {statement.total} TL  {statement.buyer_name}"
+                f"{statement.number}  {statement.account.code}  "
+                f"{number_format(statement.total, 2, use_l10n=True, force_grouping=True)} TL  {statement.buyer_name}"
             )
         self.stdout.write(
             f"{month_name(result.period)}: {len(result.issued)} fatura düzenlendi, "
