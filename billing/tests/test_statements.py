@@ -322,7 +322,7 @@ def test_the_command_issues_the_month_it_is_given_and_says_what(db, capsys):
 
     statement = Statement.objects.get()
     assert statement.period == datetime.date(2026, 3, 1)
-    assert f"{statement.number}  {account.code}  585.00 TL  Beşiktaş Belediyesi" in out
+    assert f"{statement.number}  {account.code}  585,00 TL  Beşiktaş Belediyesi" in out
     assert "Mart 2026: 1 fatura düzenlendi, 0 hesabın faturası zaten vardı." in out
 
     call_command("issue_statements", "--month", "2026-03")
