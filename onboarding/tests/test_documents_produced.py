@@ -5,6 +5,7 @@ admin's previews; the data migration that corrected the stored letters."""
 import datetime
 import importlib
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -353,3 +354,26 @@ def test_the_migration_corrects_the_guides_wording_and_keeps_staff_edits(db):
     assert c.title == "KARAR"
     assert d.body == "{institution} personelin kendi yazısı."
     assert d.title == "YETKİ YAZISI"
+
+
+def test_the_contract_and_every_letter_render_without_a_weasyprint_warning(db, caplog):
+    from onboarding import contracts, pdf
+
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    sample = Application(legal_name="Yıldız Gıda Ltd. Şti.", province="34", district="Kadıköy", phone="+902163731000")
+
+    pdf.contract_pdf(ContractTemplate.current(), values=contracts.contract_values(sample), reference="TS-AAAA-BBBB")
+    for letter in LetterTemplate.objects.all():
+        pdf.letter_pdf(letter, values={}, institution_name="", language="en")
+
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("+902623731000", "0262 373 10 00"), ("+905321234567", "0532 123 45 67"), ("", ""), ("12", "12")],
+)
+def test_phone_numbers_on_the_contract_are_written_as_turks_write_them(raw, shown):
+    from onboarding.contracts import display_phone
+
+    assert display_phone(raw) == shown
