@@ -6,59 +6,92 @@ truth: staff edit it in the admin, and this module is never read again by the ru
 
 REQ, OPT, COND = "required", "optional", "conditional"
 
+# The letters as the portal produces them (migration 0009 moved the stored texts here from the guide's wording, which
+# repeated "Muhtarlığı muhtarlığını", titled a board decision "YETKİ YAZISI" and named a dean for a primary school).
+# {signatory_title} is the title the applicant entered ("Belediye Başkanı", "Okul Müdürü" …), so each letter names
+# whoever really signs it; `default_signatory_title` stands in when the applicant left it empty.
 LETTER_TEMPLATES = [
     {
         "code": "A",
         "name": "Belediye, oda ve siyasi parti yetki yazısı",
         "name_en": "Authorisation letter for municipalities, chambers and political parties",
+        "kind": "letter",
+        "title": "YETKİ YAZISI",
+        "subject": "Toplu SMS gönderim yetkisi",
+        "addressee": "{reseller} Yetkililerine",
         "body": (
-            "{institution} adına; Toplu SMS hizmetinin {reseller} firmasının sistemi kullanılarak {operator} hat "
-            "üzerinden Toplu SMS gönderimi yapılmasına başkanımız {authorised_person} yetkili kılınmıştır."
+            "{institution} adına; Toplu SMS hizmetinin {reseller} firmasının sistemi kullanılarak {operator} hattı "
+            "üzerinden Toplu SMS gönderimi yapılmasına {signatory_title} {authorised_person} yetkili kılınmıştır."
+            "\n\nBilgilerinize rica ederim."
         ),
         "body_en": (
-            "On behalf of {institution}: our president {authorised_person} is authorised to send bulk SMS using the "
-            "system of {reseller} over the {operator} line."
+            "On behalf of {institution}: {signatory_title} {authorised_person} is authorised to send bulk SMS using "
+            "the system of {reseller} over the {operator} line."
         ),
+        "default_signatory_title": "Başkanımız",
+        "board_members": 0,
     },
     {
         "code": "B",
         "name": "Dernek, vakıf, kooperatif, site yönetimi ve hastane karar örneği",
         "name_en": "Board decision for associations, foundations, cooperatives, housing estates and hospitals",
+        "kind": "decision",
+        "title": "KARAR",
+        "subject": "Toplu SMS gönderimi ve yetkilendirme",
+        "addressee": "",
         "body": (
-            "Yönetim kurulunun {date} tarihli {day} günü toplanarak; {reseller} firmasının sistemi kullanılarak "
-            "{operator} hatları üzerinden Toplu SMS gönderimi yapılmasına {authorised_person} yetkili kılınmıştır."
+            "Yönetim kurulumuz {date} tarihinde, {day} günü toplanarak aşağıdaki kararı almıştır:"
+            "\n\n{reseller} firmasının sistemi kullanılarak {operator} hatları üzerinden Toplu SMS gönderimi "
+            "yapılmasına ve bu konudaki sözleşme ile belgelerin imzalanmasına {signatory_title} {authorised_person} "
+            "yetkili kılınmıştır.\n\nİşbu karar oy birliğiyle alınmıştır."
         ),
         "body_en": (
-            "The board, meeting on {day} {date}, authorised {authorised_person} to send bulk SMS using the system of "
-            "{reseller} over {operator} lines."
+            "The board, meeting on {day} {date}, decided unanimously: {signatory_title} {authorised_person} is "
+            "authorised to send bulk SMS using the system of {reseller} over {operator} lines and to sign the "
+            "contract and documents for it."
         ),
+        "default_signatory_title": "Yönetim Kurulu Başkanı",
+        "board_members": 2,
     },
     {
         "code": "C",
         "name": "Muhtarlık karar örneği",
         "name_en": "Decision for headman offices",
+        "kind": "decision",
+        "title": "KARAR",
+        "subject": "Toplu SMS gönderimi",
+        "addressee": "",
         "body": (
-            "{institution} muhtarlığını {date} tarihinde SMS sözleşmesini imzalayarak {reseller} firmasının sistemi "
-            "kullanılarak {operator} hatları üzerinden Toplu SMS gönderimi yapılmasına {authorised_person} yetkili "
-            "kılınmıştır."
+            "Muhtarlığımızca {date} tarihinde imzalanan SMS sözleşmesi uyarınca, {reseller} firmasının sistemi "
+            "kullanılarak {operator} hatları üzerinden Toplu SMS gönderimi yapılmasına {signatory_title} "
+            "{authorised_person} yetkili kılınmıştır."
         ),
         "body_en": (
-            "By signing the SMS contract on {date}, {authorised_person} is authorised to send bulk SMS for the "
-            "headman office of {institution} using the system of {reseller} over {operator} lines."
+            "Under the SMS contract the office signed on {date}, {signatory_title} {authorised_person} is authorised "
+            "to send bulk SMS for {institution} using the system of {reseller} over {operator} lines."
         ),
+        "default_signatory_title": "Muhtar",
+        "board_members": 0,
     },
     {
         "code": "D",
         "name": "Üniversite ve okul yetki yazısı",
         "name_en": "Authorisation letter for universities and schools",
+        "kind": "letter",
+        "title": "YETKİ YAZISI",
+        "subject": "Toplu SMS gönderim yetkisi",
+        "addressee": "{reseller} Yetkililerine",
         "body": (
             "{institution} olarak; {reseller} firmasının sistemi kullanılarak {operator} hatları üzerinden Toplu SMS "
-            "gönderimi yapılmasına Dekanımız veya Bölüm başkanımız {authorised_person} yetkili kılınmıştır."
+            "gönderimi yapılmasına {signatory_title} {authorised_person} yetkili kılınmıştır."
+            "\n\nBilgilerinize rica ederim."
         ),
         "body_en": (
-            "As {institution}, our dean or head of department {authorised_person} is authorised to send bulk SMS "
-            "using the system of {reseller} over {operator} lines."
+            "As {institution}, we authorise {signatory_title} {authorised_person} to send bulk SMS using the system "
+            "of {reseller} over {operator} lines."
         ),
+        "default_signatory_title": "",
+        "board_members": 0,
     },
 ]
 
@@ -470,3 +503,139 @@ CREDIT_PACKAGES = [
     (100_000, "26000.00"),
 ]
 TARIFF_TIERS = [(0, "0.4500"), (50_000, "0.3800")]
+
+# What each document kind is and how to get it (Turkish, English), shown under every checklist item.
+DOCUMENT_KIND_HELP = {
+    "sms_contract": (
+        "Toplu SMS hizmetinin son kullanıcı sözleşmesi. Bilgileriniz doldurulmuş hâlini bu sayfadaki bağlantıdan "
+        "indirin, her sayfasını kaşeleyip yetkiliye imzalatın, taramasını yükleyin; aslını diğer asıllarla birlikte "
+        "kargoyla gönderin.",
+        "The end-user contract for the bulk-SMS service. Download it with your details filled in from the link on "
+        "this page, stamp every page and have the signatory sign it, upload the scan, and send the original by cargo "
+        "with the other originals.",
+    ),
+    "signature_declaration": (
+        "Yetkilinin imza örneğini gösteren belge. Şahıs şirketleri imza beyannamesini ticaret sicili müdürlüğünde ya "
+        "da noterde düzenletir; limited ve anonim şirketler yetkililerin noter onaylı imza sirkülerini gönderir. "
+        "Kamu kurumu ve derneklerde varsa yetkilinin noterden alınmış imza beyannamesi yeterlidir.",
+        "A document showing the signatory's specimen signature. Sole proprietors have the signature declaration "
+        "drawn up at the trade registry or a notary; limited and joint-stock companies send the notarised signature "
+        "circular (imza sirküleri) of their officers. Public bodies and associations send the signatory's notarised "
+        "declaration if one exists.",
+    ),
+    "tax_plate": (
+        "İşletmenin vergi mükellefiyetini gösteren belge. Gelir İdaresi Başkanlığının İnternet Vergi Dairesi'nden "
+        '(ivd.gib.gov.tr) e-Devlet ya da vergi dairesi şifresiyle "Vergi Levhası Sorgulama / Yazdırma" menüsünden '
+        "barkodlu olarak indirilir; son yılın levhasını yükleyin.",
+        "The certificate of tax registration. Download it with its barcode from the Revenue Administration's "
+        'Internet Tax Office (ivd.gib.gov.tr, menu "Vergi Levhası Sorgulama / Yazdırma") with an e-Devlet or tax '
+        "office password; upload the latest year's plate.",
+    ),
+    "id_copy": (
+        "İmza yetkilisinin T.C. kimlik kartının ön ve arka yüzünün okunaklı fotokopisi ya da taraması. Fotoğraf ve "
+        "T.C. kimlik numarası açıkça görünmelidir.",
+        "A legible copy or scan of both sides of the signatory's Turkish identity card; the photo and the national "
+        "ID number must be clearly visible.",
+    ),
+    "authority_certificate": (
+        "İmzalayanın kurumu temsile yetkili olduğunu gösteren belge. Şirketlerde yetkiliyi gösteren Ticaret Sicili "
+        "Gazetesi ilanı (ticaretsicil.gov.tr) ya da ticaret odasından alınan faaliyet belgesi; belediye başkanı için "
+        "ilçe seçim kurulunun verdiği mazbata; oda ve parti başkanı için seçim tutanağı ya da üst kurulun "
+        "görevlendirme yazısı; dekan, bölüm başkanı veya okul müdürü için atama ya da görevlendirme yazısı.",
+        "A document showing that the signatory may represent the institution: for companies the Trade Registry "
+        "Gazette notice naming the officers (ticaretsicil.gov.tr) or an activity certificate from the chamber of "
+        "commerce; for a mayor the certificate of election (mazbata) from the district election board; for a chamber "
+        "or party president the election minutes or the appointing body's letter; for a dean, head of department or "
+        "principal the letter of appointment.",
+    ),
+    "council_decision": (
+        "Belediye encümeninin (odalarda yönetim kurulunun) Toplu SMS hizmetinin alınmasına ve yetkilinin "
+        "belirlenmesine dair kararının onaylı örneği; yazı işleri biriminden alınır. Kararda SMS ile ilgili hüküm "
+        "açıkça yer almalıdır.",
+        "A certified copy of the council's (for chambers: the board's) decision to take the bulk-SMS service and to "
+        "name the authorised person, from the institution's clerk's office. It must state the decision about SMS.",
+    ),
+    "sms_letter": (
+        "Portalın kurum türünüze göre doldurduğu yetki yazısı. Buradaki bağlantıdan PDF ya da antetli kâğıdınıza "
+        "aktarabileceğiniz Word (.docx) olarak indirin; sayı ve tarih verip mühürleyin, yetkiliye imzalatın, "
+        "taramasını yükleyin.",
+        "The authorisation letter the portal fills in for your institution type. Download it from the link here as a "
+        "PDF or as a Word file (.docx) to put on your letterhead; give it a number and date, seal it, have it "
+        "signed, and upload the scan.",
+    ),
+    "sms_decision": (
+        "Yönetim kurulunun (muhtarlıkta muhtarın) Toplu SMS gönderimine ve yetkiliye dair kararı. Portalın "
+        "hazırladığı karar örneğini indirin, karar defterine işleyin ya da çıktısını kaşeleyip imzalatın; "
+        "taramasını yükleyin.",
+        "The board's (for a headman office: the headman's) decision about sending bulk SMS and who is authorised. "
+        "Download the decision the portal prepares, enter it in the decision book or stamp and sign the printout, "
+        "and upload the scan.",
+    ),
+    "decision_book_first_page": (
+        "Karar defterinin, noterin onay şerhini taşıyan ilk sayfası. Bu sayfanın fotokopisini ya da taramasını "
+        "yükleyin; bunun için yeniden notere gitmeniz gerekmez.",
+        "The first page of the decision book, the one carrying the notary's certification. Upload a copy or scan of "
+        "that page; no new visit to the notary is needed.",
+    ),
+    "election_certificate": (
+        "Muhtarın seçildiğini gösteren, ilçe seçim kurulunca verilen mazbata. Okunaklı bir fotokopisini yükleyin; "
+        "kaybolduysa ilçe seçim kurulundan onaylı örneği istenebilir.",
+        "The certificate of election (mazbata) issued to the headman by the district election board. Upload a "
+        "legible copy; if it is lost, the board can issue a certified copy.",
+    ),
+}
+
+# The first version of the end-user SMS contract; staff add later versions in the admin.
+SMS_CONTRACT = {
+    "version": "2026-1",
+    "effective_from": "2026-01-01",
+    "title": "SON KULLANICI SMS SÖZLEŞMESİ",
+    "body": """MADDE 1 — TARAFLAR
+
+Bu sözleşme, {reseller} ({reseller_address}) (bundan sonra "Hizmet Sağlayıcı") ile {institution} (vergi
+dairesi / numarası: {tax_office} / {tax_number}; adres: {address}; telefon: {phone}; e-posta: {email}) (bundan
+sonra "Son Kullanıcı") arasında aşağıdaki şartlarla imzalanmıştır. Son Kullanıcıyı {signatory_title}
+{signatory_name} temsil eder.
+
+MADDE 2 — KONU
+
+Sözleşmenin konusu, Hizmet Sağlayıcının sistemi kullanılarak {operator} hatları üzerinden Son Kullanıcı adına
+Toplu SMS gönderimi yapılması hizmetinin şartlarıdır.
+
+MADDE 3 — HİZMETİN KAPSAMI
+
+Hizmet Sağlayıcı, Son Kullanıcının onaylanmış SMS başlıklarıyla ileti göndermesine imkân veren yazılımı
+ücretsiz olarak sağlar. Gönderimler, {operator} tarafından Son Kullanıcının kurumsal hattı üzerinden
+ücretlendirilir: faturalı hesaplarda yalnızca alıcısına teslim edilen iletiler takip eden ay fatura edilir; ön
+ödemeli hesaplarda gönderim, yüklenen kontör kadar yapılabilir.
+
+MADDE 4 — SON KULLANICININ YÜKÜMLÜLÜKLERİ
+
+Son Kullanıcı; gönderdiği iletilerin içeriğinden sorumludur. Ticari elektronik iletileri yalnızca 6563 sayılı
+Elektronik Ticaretin Düzenlenmesi Hakkında Kanun ve ilgili yönetmelik uyarınca onayı İleti Yönetim Sistemi'ne
+(İYS) kayıtlı alıcılara gönderir; her iletide kendisini tanıtan bilgiyi ve ret hakkının nasıl kullanılacağını
+belirtir. Genel ahlaka, kamu düzenine ve mevzuata aykırı, yanıltıcı veya başkalarının haklarını ihlal eden
+içerik göndermez. SMS başlığı olarak yalnızca kendi unvanını, tescilli markasını ya da kendisine ait alan adı
+veya telefon numarasını kullanır.
+
+MADDE 5 — KİŞİSEL VERİLER
+
+Taraflar, 6698 sayılı Kişisel Verilerin Korunması Kanunu'na uyar. Son Kullanıcı, alıcıların telefon
+numaralarını hukuka uygun olarak elde ettiğini ve işlediğini beyan eder; Hizmet Sağlayıcı bu verileri yalnızca
+gönderimi yapmak için ve gerekli güvenlik önlemlerini alarak işler.
+
+MADDE 6 — SÜRE VE FESİH
+
+Sözleşme imza tarihinde yürürlüğe girer ve süresizdir. Taraflardan her biri otuz gün önceden yazılı bildirimle
+sözleşmeyi feshedebilir. Son Kullanıcının 4. maddeye aykırı davranması hâlinde Hizmet Sağlayıcı gönderimleri
+derhâl durdurabilir.
+
+MADDE 7 — UYUŞMAZLIKLAR
+
+Bu sözleşmeden doğan uyuşmazlıklarda İstanbul (Anadolu) Mahkemeleri ve İcra Daireleri yetkilidir.
+
+MADDE 8 — YÜRÜRLÜK
+
+Sekiz maddeden oluşan bu sözleşme iki nüsha olarak düzenlenmiş, Son Kullanıcı tarafından okunarak
+imzalanmıştır. Sözleşmenin her sayfası Son Kullanıcının kaşesini ve yetkilisinin imzasını taşır.""",
+}

@@ -41,19 +41,50 @@ LETTER_BLANKS: dict[str, str] = {
     "reseller": _("Hizmet sağlayıcı firma (ayar)"),
     "operator": _("Operatör (ayar)"),
     "authorised_person": _("Yetkili kişinin adı soyadı"),
+    "signatory_title": _("Yetkilinin unvanı (başvuruda yazıldığı gibi)"),
     "date": _("Karar / imza tarihi"),
     "day": _("Karar günü"),
 }
 
 
 class LetterTemplate(Bilingual):
-    """One of the guide's authorisation letters (A–D); `{name}` marks a blank filled from the application."""
+    """One of the guide's authorisation letters (A–D); `{name}` marks a blank filled from the application.
+
+    A letter (yazı) carries the institution's Sayı / Konu / addressee lines; a decision (karar) carries Karar No /
+    Karar Tarihi and, when signed by a board, blank lines for the members under the chair's signature.
+    """
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("Resmî yazı")
+        DECISION = "decision", _("Karar")
 
     code = models.CharField(_("kod"), max_length=2, unique=True)
     name = models.CharField(_("ad"), max_length=120)
     name_en = models.CharField(_("ad (İngilizce)"), max_length=120, blank=True)
+    kind = models.CharField(_("belge biçimi"), max_length=10, choices=Kind.choices, default=Kind.LETTER)
+    title = models.CharField(
+        _("başlık"), max_length=80, default="YETKİ YAZISI", help_text=_("Sayfada büyük harflerle yazıldığı gibi.")
+    )
+    subject = models.CharField(_("konu"), max_length=200, blank=True, help_text=_('Yazının "Konu:" satırı.'))
+    addressee = models.CharField(
+        _("muhatap"),
+        max_length=250,
+        blank=True,
+        help_text=_("Yalnızca yazılarda; boşluk kullanılabilir, ör. {reseller} Yetkililerine."),
+    )
     body = models.TextField(_("metin"), help_text=_("Boşluklar süslü parantez içinde: {institution}, {reseller} …"))
     body_en = models.TextField(_("metin (İngilizce açıklama)"), blank=True)
+    default_signatory_title = models.CharField(
+        _("varsayılan unvan"),
+        max_length=100,
+        blank=True,
+        help_text=_("Başvuru sahibi yetkilinin unvanını yazmadıysa {signatory_title} yerine kullanılır."),
+    )
+    board_members = models.PositiveSmallIntegerField(
+        _("üye imza satırı"),
+        default=0,
+        help_text=_("Kararı başkanın yanında imzalayacak üyeler için boş satır sayısı."),
+    )
 
     class Meta:
         verbose_name = _("yetki yazısı şablonu")
@@ -65,11 +96,12 @@ class LetterTemplate(Bilingual):
 
     @property
     def blanks(self) -> list[str]:
-        """The named blanks of the Turkish body, in order of first appearance."""
+        """The named blanks of the Turkish texts (subject, addressee, body), in order of first appearance."""
         seen: list[str] = []
-        for _literal, name, _spec, _conv in string.Formatter().parse(self.body):
-            if name is not None and name not in seen:
-                seen.append(name)
+        for text in (self.subject, self.addressee, self.body):
+            for _literal, name, _spec, _conv in string.Formatter().parse(text):
+                if name is not None and name not in seen:
+                    seen.append(name)
         return seen
 
     def clean(self) -> None:
@@ -85,10 +117,16 @@ class LetterTemplate(Bilingual):
                 }
             )
 
-    def render(self, values: dict[str, str]) -> str:
+    def filled_values(self, values: dict[str, str]) -> dict[str, str]:
+        """Every blank's value; the signatory's title falls back to the template's default, then to dots."""
+        values = {**values}
+        if not values.get("signatory_title"):
+            values["signatory_title"] = self.default_signatory_title
+        return {name: values.get(name) or "…………………" for name in LETTER_BLANKS}
+
+    def render(self, values: dict[str, str], text: str | None = None) -> str:
         """The Turkish letter with every blank filled; a blank with no value stays a dotted line, as on paper."""
-        filled = {name: values.get(name) or "…………………" for name in self.blanks}
-        return self.body.format_map(filled)
+        return (self.body if text is None else text).format_map(self.filled_values(values))
 
 
 class InstitutionType(Bilingual):
@@ -125,6 +163,12 @@ class DocumentKind(Bilingual):
     code = models.SlugField(_("kod"), max_length=60, unique=True)
     name = models.CharField(_("ad"), max_length=160)
     name_en = models.CharField(_("ad (İngilizce)"), max_length=160, blank=True)
+    help_text = models.TextField(
+        _("açıklama"),
+        blank=True,
+        help_text=_("Belgenin ne olduğu ve nereden alınacağı; kontrol listesinde gösterilir."),
+    )
+    help_text_en = models.TextField(_("açıklama (İngilizce)"), blank=True)
 
     class Meta:
         verbose_name = _("belge türü")
@@ -405,6 +449,7 @@ class Application(models.Model):
             "reseller": settings.PORTAL_RESELLER_NAME,
             "operator": settings.PORTAL_OPERATOR_NAME,
             "authorised_person": self.signatory_name,
+            "signatory_title": self.signatory_title,
             "date": formats.date_format(self.decision_date, "d.m.Y") if self.decision_date else "",
             "day": day,
         }
@@ -493,3 +538,106 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.text_version})"
+
+
+# --- The end-user SMS contract --------------------------------------------------------------------------------------
+
+# The named blanks the contract text may use; the values come from the application and the settings.
+CONTRACT_BLANKS: dict[str, str] = {
+    "institution": _("Kurumun unvanı"),
+    "tax_office": _("Vergi dairesi"),
+    "tax_number": _("Vergi / T.C. kimlik numarası"),
+    "address": _("Adres"),
+    "phone": _("Telefon"),
+    "email": _("Kurum e-postası"),
+    "signatory_name": _("Yetkilinin adı soyadı"),
+    "signatory_title": _("Yetkilinin unvanı"),
+    "reseller": _("Hizmet sağlayıcı firma (ayar)"),
+    "reseller_address": _("Hizmet sağlayıcının adresi (ayar)"),
+    "operator": _("Operatör (ayar)"),
+}
+
+
+class ContractTemplate(models.Model):
+    """One version of the end-user SMS contract (Son Kullanıcı SMS sözleşmesi), edited by staff.
+
+    The version in force is the one with the latest `effective_from` not in the future. A version that has been
+    handed to an applicant (`IssuedContract`) is what that applicant signed: staff write a new version instead of
+    rewriting it.
+    """
+
+    version = models.CharField(_("sürüm"), max_length=20, unique=True)
+    effective_from = models.DateField(_("yürürlük tarihi"))
+    title = models.CharField(_("başlık"), max_length=120, default="SON KULLANICI SMS SÖZLEŞMESİ")
+    body = models.TextField(
+        _("metin"),
+        help_text=_(
+            'Paragraflar boş satırla ayrılır; "MADDE" ile başlayan satır başlık olur. Boşluklar: {institution}, '
+            "{tax_number}, {address}, {signatory_name}, {reseller} …"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("SMS sözleşmesi sürümü")
+        verbose_name_plural = _("SMS sözleşmesi sürümleri")
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.version}"
+
+    @classmethod
+    def current(cls, today=None) -> "ContractTemplate | None":
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return cls.objects.filter(effective_from__lte=today).order_by("-effective_from", "-id").first()
+
+    @property
+    def blanks(self) -> list[str]:
+        return [name for _l, name, _s, _c in string.Formatter().parse(self.body) if name is not None]
+
+    def clean(self) -> None:
+        try:
+            unknown = sorted({name for name in self.blanks if name not in CONTRACT_BLANKS})
+        except ValueError:
+            raise ValidationError({"body": _("Süslü parantezler eşleşmiyor.")}) from None
+        if unknown:
+            raise ValidationError(
+                {
+                    "body": _("Bilinmeyen boşluk: %(names)s. Kullanılabilenler: %(known)s.")
+                    % {"names": ", ".join(unknown), "known": ", ".join(CONTRACT_BLANKS)}
+                }
+            )
+
+    def paragraphs(self, values: dict[str, str]) -> list[tuple[bool, str]]:
+        """(is_heading, text) for each paragraph of the filled text; an empty blank stays a dotted line."""
+        filled = self.body.format_map({name: values.get(name) or "…………………" for name in CONTRACT_BLANKS})
+        result = []
+        for block in filled.replace("\r\n", "\n").split("\n\n"):
+            text = " ".join(line.strip() for line in block.strip().splitlines())
+            if text:
+                result.append((text.startswith("MADDE"), text))
+        return result
+
+
+class IssuedContract(models.Model):
+    """Which contract version an application's applicant was given to sign (recorded when the PDF is produced)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="issued_contracts"
+    )
+    contract = models.ForeignKey(
+        ContractTemplate, verbose_name=_("sözleşme sürümü"), on_delete=models.PROTECT, related_name="issues"
+    )
+    first_issued_at = models.DateTimeField(_("ilk verildiği zaman"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verilen sözleşme")
+        verbose_name_plural = _("verilen sözleşmeler")
+        ordering = ["-first_issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "contract"], name="issued_contract_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.contract.version}"

@@ -124,19 +124,44 @@ def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "
         raise PdfError(f"{template_name}: {error}") from error.__cause__
 
 
+def letter_context(
+    letter_template: LetterTemplate, *, values: dict[str, str], institution_name: str
+) -> dict[str, Any]:
+    """What the letter says, filled in: shared by the PDF and the .docx so both print the same words."""
+    filled = letter_template.filled_values(values)
+    is_decision = letter_template.kind == "decision"
+    return {
+        "letter_template": letter_template,
+        "is_decision": is_decision,
+        "institution_name": institution_name or DOTS,
+        "title": letter_template.title,
+        "subject": letter_template.render(values, letter_template.subject) if letter_template.subject else "",
+        "addressee": (
+            letter_template.render(values, letter_template.addressee)
+            if letter_template.addressee and not is_decision
+            else ""
+        ),
+        "date": values.get("date") or DATE_DOTS,
+        "paragraphs": [part.strip() for part in letter_template.render(values).split("\n\n") if part.strip()],
+        # Under the signature: the person and the title as the applicant entered them, dots for the pen otherwise.
+        "signatory_name": values.get("authorised_person") or DOTS,
+        "signatory_title": values.get("signatory_title") or DOTS,
+        "board_members": range(letter_template.board_members if is_decision else 0),
+        "filled": filled,
+    }
+
+
 def letter_pdf(
     letter_template: LetterTemplate, *, values: dict[str, str], institution_name: str, language: str = "tr"
 ) -> bytes:
-    """The filled authorisation letter, ready to print, sign and stamp.
+    """The filled authorisation letter (or decision), ready to put on letterhead, sign and stamp.
 
-    The letter itself is always Turkish, since the operator needs it in Turkish; with `language="en"` a short English
-    gloss of the body is added, and the notes addressed to the applicant follow `language`.
+    Page 1 is the official page and is always Turkish, since the operator needs it in Turkish; page 2 tells the
+    applicant what to do with it, in `language`. With `language="en"` a short English gloss of the body is added on
+    that second page, never on the page that is signed.
     """
     context = {
-        "letter_template": letter_template,
-        "institution_name": institution_name,
-        "date": values.get("date") or DATE_DOTS,
-        "body": letter_template.render(values),
+        **letter_context(letter_template, values=values, institution_name=institution_name),
         "gloss": _english_gloss(letter_template, values) if language.startswith("en") else "",
     }
     return render_pdf("pdf/letter.html", context, language=language)
@@ -151,7 +176,10 @@ def _english_gloss(letter_template: LetterTemplate, values: dict[str, str]) -> s
     # body_en is staff-edited and, unlike body, not validated for its blanks: an unknown blank becomes dots, and
     # broken braces drop the gloss (a courtesy line) rather than the letter.
     try:
-        return letter_template.body_en.format_map(_Blanks({name: value for name, value in values.items() if value}))
+        known = {name: value for name, value in values.items() if value}
+        if not known.get("signatory_title") and letter_template.default_signatory_title:
+            known["signatory_title"] = letter_template.default_signatory_title
+        return letter_template.body_en.format_map(_Blanks(known))
     except (ValueError, IndexError, AttributeError):
         return ""
 
@@ -193,5 +221,35 @@ def cover_sheet_pdf(application, *, items: list, language: str = "tr") -> bytes:
         "originals": originals,
         "reseller": settings.PORTAL_RESELLER_NAME,
         "cargo_address": settings.PORTAL_CARGO_ADDRESS,
+        "contract_version": _contract_version(application, originals),
     }
     return render_pdf("pdf/cover_sheet.html", context, language=language)
+
+
+def _contract_version(application, originals: list) -> str:
+    """The SMS contract version for the cover sheet: the one handed out, else the one in force; "" if not shipped."""
+    if not any(item.requirement.document_kind.code == "sms_contract" for item in originals):
+        return ""
+    from onboarding.contracts import issued_version
+    from onboarding.models import ContractTemplate
+
+    current = ContractTemplate.current()
+    return issued_version(application) or (current.version if current else "")
+
+
+def contract_pdf(contract, *, values: dict[str, str], reference: str = "", language: str = "tr") -> bytes:
+    """The end-user SMS contract filled with the applicant's details, its version printed on every page."""
+    from django.utils import formats
+
+    version_line = f"Sözleşme sürümü {contract.version} ({formats.date_format(contract.effective_from, 'd.m.Y')})"
+    if reference:
+        version_line += f" · {reference}"
+    context = {
+        "contract": contract,
+        "paragraphs": contract.paragraphs(values),
+        "values": {name: value or DOTS for name, value in values.items()},
+        "reference": reference,
+        "version_footer": mark_safe(_css_string(f"Sürüm {contract.version} {reference}".strip())),  # noqa: S308
+        "version_line": version_line,
+    }
+    return render_pdf("pdf/contract.html", context, language=language)

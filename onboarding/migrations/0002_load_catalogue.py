@@ -13,7 +13,12 @@ def load_catalogue(apps, schema_editor):
     Requirement = apps.get_model("onboarding", "Requirement")
     ReviewerRule = apps.get_model("onboarding", "ReviewerRule")
 
-    templates = {t["code"]: LetterTemplate.objects.create(**t) for t in seed.LETTER_TEMPLATES}
+    # The seed has since grown fields this historical model lacks (migration 0009 adds them and their texts).
+    known = {field.name for field in LetterTemplate._meta.get_fields()}
+    templates = {
+        t["code"]: LetterTemplate.objects.create(**{key: value for key, value in t.items() if key in known})
+        for t in seed.LETTER_TEMPLATES
+    }
     kinds = {
         code: DocumentKind.objects.create(code=code, name=name, name_en=name_en)
         for code, name, name_en in seed.DOCUMENT_KINDS
