@@ -16,8 +16,8 @@ def test_the_help_page_answers_the_guide_s_questions_with_the_contacts_from_the_
 
     assert "0262 666 00 00" in page and 'href="tel:+902626660000"' in page
     assert "yardim@bayi.test" in page and "08.30–17.30" in page
-    for question in ["Hangi hattı kullanmalıyım?", "Hangi belgeler gerekiyor?", "Asıl evrakı nereye", "Ne kadar tutar?"]:
-        assert question in page
+    questions = ["Hangi hattı kullanmalıyım?", "Hangi belgeler gerekiyor?", "Asıl evrakı nereye", "Ne kadar tutar?"]
+    assert all(question in page for question in questions)
     assert settings.PORTAL_CARGO_ADDRESS in page
     assert 'href="/#prices-title"' in page
     assert all(kind.name in page for kind in InstitutionType.objects.filter(is_active=True))  # from the catalogue
