@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.models import Consent
 from privacy.models import DataSubjectRequest, PrivacyText
 
 
@@ -40,4 +41,27 @@ class DataSubjectRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Requests come from the data subjects, through the portal's form.
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Every KVKK record, the registration's included (those have no application): read-only evidence of what each
+    person was shown and agreed to, and in which version."""
+
+    list_display = ["accepted_at", "kind", "text_version", "user", "application"]
+    list_filter = ["kind", "text_version"]
+    search_fields = ["user__email", "application__reference"]
+    list_select_related = ["user", "application"]
+    date_hierarchy = "accepted_at"
+    readonly_fields = ["accepted_at", "kind", "text_version", "user", "application"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -143,3 +143,18 @@ def test_a_text_in_force_is_read_only_in_the_admin_and_a_future_one_is_editable(
 
     assert 'name="body"' not in in_force
     assert 'name="body"' in editable
+
+
+def test_staff_find_every_kvkk_record_in_the_admin_registration_included_and_cannot_alter_them(client, superuser):
+    client.post("/hesap/kayit/", registration(notice_version=notice().version))
+    client.logout()
+    client.force_login(superuser)
+    record = Consent.objects.get(user__email="mehmet@ornek-kurum.test")
+
+    listing = client.get("/admin/onboarding/consent/").content.decode()
+    detail = client.get(f"/admin/onboarding/consent/{record.pk}/change/")
+
+    assert "mehmet@ornek-kurum.test" in listing and notice().version in listing
+    assert detail.status_code == 200 and 'name="text_version"' not in detail.content.decode()
+    assert client.post(f"/admin/onboarding/consent/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Consent.objects.filter(pk=record.pk).exists()
