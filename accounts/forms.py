@@ -47,6 +47,8 @@ class RegistrationForm(auth_forms.SetPasswordMixin, forms.Form):
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
         label1=_("Parola"), label2=_("Parola (tekrar)")
     )
+    # The version of the KVKK notice the page showed, recorded with the account.
+    notice_version = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])

@@ -7,6 +7,8 @@ needs calls `sync_roles` again, so a fresh database and an upgraded one end with
 APPLICANTS = "Applicants"
 REVIEWERS = "Reviewers"
 FINANCE = "Finance"
+# Answers data subjects' requests (KVKK art. 11) and keeps the KVKK texts.
+PRIVACY = "Privacy"
 
 # role -> {app_label: {model: [actions]}}; "view" lets staff read the catalogue they work with.
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
@@ -38,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
         "outbox": {"outboxemail": ["view"]},
         # Which reminders an applicant was sent, and when (the admin's reminders list and application page).
         "reminders": {"reminder": ["view"]},
+        "privacy": {"privacytext": ["view"]},
     },
     FINANCE: {
         # Finance sees applications (billing plans), never their documents.
@@ -62,6 +65,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, list[str]]]] = {
             "statement": ["view", "creditnote"],
             "statementline": ["view"],
         },
+    },
+    PRIVACY: {
+        "privacy": {"privacytext": ["view", "add", "change", "delete"], "datasubjectrequest": ["view", "change"]},
+        "onboarding": {"consent": ["view"]},
     },
 }
 

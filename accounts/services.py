@@ -17,6 +17,8 @@ from accounts.models import User
 from outbox.models import OutboxEmail
 from outbox.rendering import email_language
 from outbox.services import queue_email
+from privacy import services as privacy_services
+from privacy.models import PrivacyText
 
 CONFIRM_EMAIL_SALT = "accounts.confirm-email"
 # One resend per address per this many seconds, so the form cannot be used to flood someone's mailbox.
@@ -90,8 +92,11 @@ def queue_confirmation_email(user: User, *, language: str | None = None) -> None
 
 
 @transaction.atomic
-def register_applicant(*, email: str, password: str, full_name: str, mobile: str, language: str) -> User:
-    """Create an applicant (group Applicants, e-mail unconfirmed) and queue the confirmation e-mail after commit.
+def register_applicant(
+    *, email: str, password: str, full_name: str, mobile: str, language: str, notice_version: str | None = None
+) -> User:
+    """Create an applicant (group Applicants, e-mail unconfirmed), record the KVKK notice the form showed (the version
+    in force if unknown), and queue the confirmation e-mail after commit.
 
     Expects values already validated by `RegistrationForm`; raises AccountError("email_taken") if the address is in
     use in any letter case, also when a concurrent registration wins the race.
@@ -108,6 +113,10 @@ def register_applicant(*, email: str, password: str, full_name: str, mobile: str
         # The case-insensitive unique constraint caught a registration that committed after our check.
         raise AccountError("email_taken", EMAIL_TAKEN_MESSAGE) from None
     user.groups.add(Group.objects.get(name=roles.APPLICANTS))
+    # Registration is where personal data is first collected, so the notice is shown there (KVKK art. 10).
+    notice = privacy_services.text_shown(PrivacyText.Kind.NOTICE, notice_version)
+    if notice is not None:
+        privacy_services.record_privacy_text(notice, user=user)
     queue_confirmation_email(user, language=language)
     return user
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.forms import PortalPasswordResetForm, RegistrationForm, ResendConfirmationForm
+from privacy.models import PrivacyText
 
 # The message for every resend request from a visitor who is not logged in: it must not tell whether an account with
 # that address exists or is already confirmed.
@@ -26,7 +27,8 @@ RESEND_GENERIC_MESSAGE = gettext_lazy(
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = RegistrationForm(request.POST or None)
+    notice = PrivacyText.objects.in_force(PrivacyText.Kind.NOTICE)
+    form = RegistrationForm(request.POST or None, initial={"notice_version": notice.version if notice else ""})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.register_applicant(
@@ -35,6 +37,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
                 mobile=form.cleaned_data["mobile"],
                 language=translation.get_language(),
+                notice_version=form.cleaned_data.get("notice_version") or None,
             )
         except services.AccountError as error:
             form.add_error("email", error.message)
@@ -42,7 +45,7 @@ def register(request: HttpRequest) -> HttpResponse:
             # Logged in at once: confirming the address can wait; the banner keeps asking until it is done.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("accounts:register-done")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "notice": notice})
 
 
 @require_GET

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "outbox",
     "reminders",
     "finance",
+    "privacy",
+    "support",
     "axes",
 ]
 
@@ -153,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onboarding.context_processors.portal",
+                "support.context_processors.contacts",
             ],
         },
     },
@@ -431,6 +434,29 @@ PORTAL_CARGO_ADDRESS = env_str(
     "Teknopark İstanbul Teknoloji Geliştirme Bölgesi, Sanayi Mah. Havaalanı İç Yolu Cad. No:3 Kat 1 / 107, "
     "Pendik – İstanbul",
 )
+
+# The data controller under KVKK (the footer, the notice, the request form): the reseller, reached by post, KEP and
+# e-mail. Data subjects' requests from the portal's form are e-mailed to `requests_email`.
+PORTAL_DATA_CONTROLLER = {
+    "name": PORTAL_RESELLER_NAME,
+    "address": env_str(
+        "PORTAL_DATA_CONTROLLER_ADDRESS",
+        "Teknopark İstanbul, Sanayi Mah. Teknopark Bulvarı No:1, 34906 Pendik / İstanbul",
+    ),
+    "kep": env_str("PORTAL_DATA_CONTROLLER_KEP", "asistbilgi@hs01.kep.tr"),
+    "email": env_str("PORTAL_DATA_CONTROLLER_EMAIL", "kvkk@example.com.tr"),
+    "requests_email": env_str(
+        "PORTAL_KVKK_REQUESTS_EMAIL", env_str("PORTAL_DATA_CONTROLLER_EMAIL", "kvkk@example.com.tr")
+    ),
+}
+# Requests a day through the form from one IP address or one e-mail address (more are refused, not recorded).
+PORTAL_KVKK_REQUESTS_PER_DAY = env_int("PORTAL_KVKK_REQUESTS_PER_DAY", 3, minimum=1)
+# Who applicants call or write to (the help page and footer); the phone as +90…, shown as Turks write it.
+PORTAL_SUPPORT = {
+    "phone": env_str("PORTAL_SUPPORT_PHONE", "+902163950000"),
+    "email": env_str("PORTAL_SUPPORT_EMAIL", "destek@example.com.tr"),
+    "hours": env_str("PORTAL_SUPPORT_HOURS", "09.00–18.00"),
+}
 
 # --- Billing (issue 9; billing-facts.md) ---------------------------------------------------------------------------
 

@@ -93,9 +93,7 @@ def _submitted(applicant: User, legal_name: str, **kwargs) -> Application:
     for item in services.checklist(application):
         if item.is_required and not item.has_files:
             add_document_file(application, item.requirement, uploaded=_pdf("belge.pdf"), actor=applicant)
-    return services.submit_application(
-        application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(application, actor=applicant)
 
 
 def _live_documents(application: Application) -> list[Document]:

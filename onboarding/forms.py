@@ -285,15 +285,12 @@ class SenderIdForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    kvkk_notice = forms.BooleanField(
-        label=_("KVKK aydınlatma metnini okudum ve anladım."),
-        required=False,
-    )
-    explicit_consent = forms.BooleanField(
-        label=_(
-            "Kimlik fotokopileri dahil yüklediğim belgelerdeki kişisel verilerin, hesabın açılması amacıyla "
-            "işlenmesine ve operatöre aktarılmasına açık rıza veriyorum."
-        ),
+    """The submit step: the notice's version the page showed, and the optional consents, none of them required."""
+
+    notice_version = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    marketing_email = forms.BooleanField(
+        label=_("Duyuru ve kampanya e-postaları almak istiyorum (isteğe bağlı)."),
+        help_text=_("Başvurunuz bu seçime bağlı değildir; onayınızı dilediğiniz zaman geri alabilirsiniz."),
         required=False,
     )
 

@@ -514,26 +514,47 @@ class SenderId(models.Model):
 
 
 class Consent(models.Model):
-    """An applicant's acknowledgement of the KVKK notice or explicit consent, with the text's version and time."""
+    """A KVKK record with its text's version and time: a notice shown (at registration or submission) or an optional
+    explicit consent given.
+
+    Showing the notice is informing, not asking: nothing depends on it being "accepted". Each consent is a separate,
+    optional choice that the application does not depend on; only the ones given are recorded.
+    """
 
     class Kind(models.TextChoices):
-        KVKK_NOTICE = "kvkk_notice", _("KVKK aydınlatma metni okundu")
-        EXPLICIT_CONSENT = "explicit_consent", _("Açık rıza verildi")
+        KVKK_NOTICE = "kvkk_notice", _("KVKK aydınlatma metni gösterildi")
+        MARKETING_EMAIL = "marketing_email", _("Açık rıza: duyuru ve kampanya e-postaları")
+        # Until December 2026 submission asked for a consent to the processing itself, which the law does not need
+        # (and a consent made a condition of the service is invalid); its records stay as they were given.
+        EXPLICIT_CONSENT = "explicit_consent", _("Açık rıza (eski metin, artık istenmiyor)")
 
+    # Empty for the notice shown at registration, before any application exists.
     application = models.ForeignKey(
-        Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="consents"
+        Application,
+        verbose_name=_("başvuru"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+        null=True,
+        blank=True,
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("kullanıcı"), on_delete=models.PROTECT)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("kullanıcı"), on_delete=models.PROTECT, related_name="consents"
+    )
     kind = models.CharField(_("tür"), max_length=20, choices=Kind.choices)
     text_version = models.CharField(_("metin sürümü"), max_length=20)
     accepted_at = models.DateTimeField(_("zaman"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("onay kaydı")
-        verbose_name_plural = _("onay kayıtları")
+        verbose_name = _("KVKK kaydı")
+        verbose_name_plural = _("KVKK kayıtları")
         ordering = ["accepted_at"]
         constraints = [
             models.UniqueConstraint(fields=["application", "kind", "text_version"], name="consent_once_per_version"),
+            models.UniqueConstraint(
+                fields=["user", "kind", "text_version"],
+                condition=models.Q(application__isnull=True),
+                name="consent_once_per_version_at_registration",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,12 +23,13 @@ from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
     ApplicationEvent,
-    Consent,
     InstitutionType,
     Requirement,
     SenderId,
 )
 from outbox.services import queue_email
+from privacy import services as privacy_services
+from privacy.models import PrivacyText
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from documents.models import Document
 
 # The versions of the texts the applicant accepts on the review step; a new text gets a new version.
-KVKK_NOTICE_VERSION = "2026-11-v1"
-EXPLICIT_CONSENT_VERSION = "2026-11-v1"
 
 STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
 
@@ -287,9 +286,19 @@ def move_application(application: Application, *, to: str, actor: "User | None",
 
 @transaction.atomic
 def submit_application(
-    application: Application, *, actor: "User", kvkk_notice_accepted: bool, explicit_consent_given: bool
+    application: Application,
+    *,
+    actor: "User",
+    notice_version: str | None = None,
+    marketing_email_consent: bool = False,
 ) -> Application:
-    """Submit a complete draft: both KVKK records, then draft → submitted, then the e-mail after commit.
+    """Submit a complete draft: record the KVKK notice shown (and the optional consent given), then draft →
+    submitted, then the e-mail after commit.
+
+    Nothing here waits for a consent: the data needed to open the account is processed for the contract and legal
+    obligations (KVKK art. 5/2-c, ç), so the applicant is informed, not asked. `notice_version` is the version the
+    page showed (the one in force if unknown); the optional marketing consent is recorded with its text's version
+    only when given.
 
     Idempotent under double clicks and two tabs: the row lock serialises them, and the second finds the
     application already submitted and gets an ApplicationError saying so.
@@ -300,18 +309,18 @@ def submit_application(
     missing = missing_for_submission(locked)
     if locked.applicant.email_confirmed_at is None:
         missing.append(str(_("E-posta adresinizi doğrulayın (size gönderdiğimiz bağlantıya tıklayın).")))
-    if not kvkk_notice_accepted:
-        missing.append(str(_("KVKK aydınlatma metnini okuduğunuzu onaylayın.")))
-    if not explicit_consent_given:
-        missing.append(str(_("Açık rıza beyanını onaylayın.")))
+    notice = privacy_services.text_shown(PrivacyText.Kind.NOTICE, notice_version)
+    if notice is None:
+        # Staff removed every notice: the applicant cannot be informed, so nothing is sent until one is back.
+        missing.append(str(_("KVKK aydınlatma metni şu anda gösterilemiyor; lütfen bizimle iletişime geçin.")))
     if missing:
         raise ApplicationError(_("Başvuru henüz gönderilemez; eksikler aşağıda."), missing=missing)
 
-    for kind, version in (
-        (Consent.Kind.KVKK_NOTICE, KVKK_NOTICE_VERSION),
-        (Consent.Kind.EXPLICIT_CONSENT, EXPLICIT_CONSENT_VERSION),
-    ):
-        Consent.objects.get_or_create(application=locked, kind=kind, text_version=version, defaults={"user": actor})
+    privacy_services.record_privacy_text(notice, user=actor, application=locked)
+    if marketing_email_consent:
+        consent_text = PrivacyText.objects.in_force(PrivacyText.Kind.MARKETING_EMAIL)
+        if consent_text is not None:
+            privacy_services.record_privacy_text(consent_text, user=actor, application=locked)
     locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
     _complete(locked, "review")
     locked.save(update_fields=["completed_steps"])

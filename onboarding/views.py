@@ -17,6 +17,8 @@ from billing.models import BillingType, CreditPackage
 from billing.taxes import rates_on
 from onboarding import due, forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
+from privacy import services as privacy_services
+from privacy.models import PrivacyText
 
 
 @require_safe
@@ -362,8 +364,8 @@ def _step_review(request, application, context):
             application = services.submit_application(
                 application,
                 actor=request.user,
-                kvkk_notice_accepted=form.cleaned_data.get("kvkk_notice", False),
-                explicit_consent_given=form.cleaned_data.get("explicit_consent", False),
+                notice_version=form.cleaned_data.get("notice_version") or None,
+                marketing_email_consent=form.cleaned_data.get("marketing_email", False),
             )
         except services.ApplicationError as error:
             if not error.missing:
@@ -373,14 +375,26 @@ def _step_review(request, application, context):
             context["missing"] = error.missing
             context["form"] = form
             context["sender_ids"] = list(application.sender_ids.all())
+            context |= _privacy_texts(form.cleaned_data.get("notice_version"))
             return None
         messages.success(request, _("Başvurunuz gönderildi. Sıradaki adım: asıl evrakı kargoyla göndermek."))
         return redirect("onboarding:application-status", reference=application.reference)
-    context["form"] = forms.ReviewForm()
+    texts = _privacy_texts(None)
+    context["form"] = forms.ReviewForm(initial={"notice_version": texts["notice"].version if texts["notice"] else ""})
     context["missing"] = services.missing_for_submission(application, items)
     context["sender_ids"] = list(application.sender_ids.all())
     context |= _billing_amounts(application)
+    context |= texts
     return None
+
+
+def _privacy_texts(notice_version: str | None) -> dict:
+    """The KVKK notice to show at submission (the version shown before, on a page shown again) and the optional
+    consent's text, if one is in force."""
+    return {
+        "notice": privacy_services.text_shown(PrivacyText.Kind.NOTICE, notice_version),
+        "marketing_text": PrivacyText.objects.in_force(PrivacyText.Kind.MARKETING_EMAIL),
+    }
 
 
 def _billing_amounts(application: Application) -> dict:

@@ -21,9 +21,7 @@ def active_account(
             e_invoice_user=e_invoice_user,
         )
     application = upload_required(application, applicant)
-    application = services.submit_application(
-        application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    application = services.submit_application(application, actor=applicant)
     documents = list(Document.objects.filter(application=application, is_live=True))
     for document in documents:
         workflow.approve_document(document, actor=reviewer)

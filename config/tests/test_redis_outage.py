@@ -80,9 +80,7 @@ def test_while_redis_is_down_an_applicant_registers_logs_in_uploads_and_submits_
             )
             assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/basvuru/{application.reference}/onay/", {"kvkk_notice": "on", "explicit_consent": "on"}
-        )
+        response = client.post(f"/basvuru/{application.reference}/onay/", {})
     assert response.status_code == 302
     assert Application.objects.get(pk=application.pk).status == "submitted"
     assert client.get(f"/basvuru/{application.reference}/").status_code == 200

@@ -69,9 +69,7 @@ def test_search_by_reference_or_legal_name(as_reviewer, applicant, other_applica
     sisli = submitted(applicant)
     draft = complete_draft(other_applicant)
     services.save_institution_details(draft, details={**DETAILS, "legal_name": "Ödemiş Ticaret Odası"})
-    odemis = services.submit_application(
-        draft, actor=other_applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    odemis = services.submit_application(draft, actor=other_applicant)
 
     by_reference = listed(as_reviewer.get(DOCUMENTS, {"q": sisli.reference.lower()}))
     assert sorted(by_reference) == sorted(d.pk for d in live_documents(sisli))

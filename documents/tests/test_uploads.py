@@ -407,7 +407,7 @@ def test_the_reviewer_sees_a_sandboxed_pdf_and_image_rendered_in_the_review_page
     add_document_file(application, first, uploaded=upload("kirmizi.pdf", red_pdf.getvalue()), actor=applicant)
     add_document_file(application, second, uploaded=upload("mavi.png", blue_png.getvalue()), actor=applicant)
     application = upload_required(application, applicant)
-    submit_application(application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True)
+    submit_application(application, actor=applicant)
 
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     errors: list[str] = []

@@ -55,6 +55,4 @@ def complete_draft(applicant, **kwargs) -> Application:
 
 def submitted(applicant, **kwargs) -> Application:
     application = complete_draft(applicant, **kwargs)
-    return services.submit_application(
-        application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(application, actor=applicant)

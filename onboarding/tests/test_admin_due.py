@@ -34,9 +34,7 @@ def as_reviewer(client, reviewer):
 def line_to_come(applicant) -> Application:
     draft = draft_with_answers(applicant)
     draft = services.save_corporate_line(draft, has_corporate_line=False, plan=Application.LinePlan.NEW_LINE)
-    return services.submit_application(
-        upload_required(draft, applicant), actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(upload_required(draft, applicant), actor=applicant)
 
 
 def remind(days_later: int) -> None:

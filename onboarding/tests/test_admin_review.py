@@ -19,6 +19,7 @@ from documents.models import Document, DocumentEvent, RejectionReason
 from onboarding import services, workflow
 from onboarding.models import Application, ApplicationEvent, InstitutionType
 from onboarding.tests.helpers import DETAILS, complete_draft, pdf_upload, submitted
+from privacy.models import PrivacyText
 
 QUEUE = reverse("admin:onboarding_application_changelist")
 
@@ -31,9 +32,7 @@ def submitted_with(applicant, **details) -> Application:
     """A submitted application whose institution details differ from the helpers' defaults."""
     application = complete_draft(applicant)
     services.save_institution_details(application, details={**DETAILS, **details})
-    return services.submit_application(
-        application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(application, actor=applicant)
 
 
 def live_documents(application: Application) -> list[Document]:
@@ -263,7 +262,7 @@ def test_the_application_page_shows_details_documents_previews_rules_and_history
         "MNG-55",
     ]:
         assert fact in text
-    assert "2026-11-v1" in text  # the KVKK texts' versions
+    assert PrivacyText.objects.in_force("notice").version in text  # the KVKK notice's version shown
     items = response.context["review_items"]
     assert items and all(item.document is not None for item in items if item.is_required)
     for item in (item for item in items if item.document is not None):
@@ -296,7 +295,7 @@ def test_an_image_is_previewed_inline(as_reviewer, applicant):
         uploaded=SimpleUploadedFile("tabela.png", buffer.getvalue(), content_type="image/png"),
         actor=applicant,
     )
-    services.submit_application(application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True)
+    services.submit_application(application, actor=applicant)
     image = Document.objects.get(application=application, requirement=requirement).files.get(extension="png")
 
     response = as_reviewer.get(page(application))

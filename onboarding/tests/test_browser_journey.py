@@ -133,9 +133,8 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
         page.locator("[data-checklist-item]").nth(index).locator(".file-row").first.wait_for()
     page.get_by_role("button", name=re.compile("Kaydet ve devam et")).click()
 
-    # 5. Review and submit.
-    page.get_by_label("KVKK aydınlatma metnini okudum ve anladım.").check()
-    page.locator("#id_explicit_consent").check()
+    # 5. Review and submit: the KVKK notice is shown, the optional consent left unticked.
+    assert not page.get_by_label(re.compile("Duyuru ve kampanya e-postaları")).is_checked()
     page.get_by_role("button", name="Başvuruyu gönder").click()
 
     application = Application.objects.get(applicant__email="muhtar@ornekkoy.test")

@@ -37,9 +37,7 @@ def line_to_come(applicant) -> Application:
 
 
 def submit(application: Application) -> Application:
-    return services.submit_application(
-        application, actor=application.applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(application, actor=application.applicant)
 
 
 def move(application: Application, **fields) -> None:

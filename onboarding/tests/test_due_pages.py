@@ -38,9 +38,7 @@ def line_to_come(applicant, *, plan=Application.LinePlan.NEW_LINE) -> Applicatio
     """Submitted by an applicant who will get a corporate line and give its number later."""
     draft = draft_with_answers(applicant)
     draft = services.save_corporate_line(draft, has_corporate_line=False, plan=plan)
-    return services.submit_application(
-        upload_required(draft, applicant), actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return services.submit_application(upload_required(draft, applicant), actor=applicant)
 
 
 def ids_in(html: str) -> set[str]:

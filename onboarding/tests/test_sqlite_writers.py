@@ -55,7 +55,7 @@ for _ in range(int(sys.argv[1])):
     def submit(tab):
         try:
             barrier.wait()
-            response = tab.post(url, {"kvkk_notice": "on", "explicit_consent": "on"})
+            response = tab.post(url, {})
             error = re.search(r'<pre class="exception_value">(.*?)</pre>', response.content.decode(), re.S)
             outcomes.append(f"{response.status_code} {error.group(1)}" if error else response.status_code)
         finally:

@@ -20,10 +20,7 @@ ROUNDS = 8
 def _submit_twice_at_once(application: Application, applicant) -> list[str]:
     def submit() -> str:
         services.submit_application(
-            Application.objects.get(pk=application.pk),
-            actor=applicant,
-            kvkk_notice_accepted=True,
-            explicit_consent_given=True,
+            Application.objects.get(pk=application.pk), actor=applicant, marketing_email_consent=True
         )
         return "submitted"
 
@@ -52,8 +49,8 @@ def test_two_threads_submitting_at_once_submit_once(applicant):
         assert list(events.values_list("from_status", "to_status")) == [("draft", "submitted")]
         consents = Consent.objects.filter(application=application)
         assert sorted(consents.values_list("kind", "user")) == [
-            ("explicit_consent", applicant.pk),
             ("kvkk_notice", applicant.pk),
+            ("marketing_email", applicant.pk),
         ]
         # One message recorded in the outbox, and one sent.
         [recorded] = OutboxEmail.objects.filter(about_type="onboarding.application", about_id=application.pk)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from documents.models import Document
 from onboarding.models import Application, ApplicationEvent, Consent, InstitutionType, Requirement
 from onboarding.tests.helpers import complete_draft, draft_with_answers, pdf_upload
+from privacy.models import PrivacyText
 
 DETAILS_POST = {
     "legal_name": "Şişli Belediyesi",
@@ -87,7 +88,7 @@ def test_a_municipality_walks_every_step_and_submits(logged_in, applicant, djang
     assert response.headers["Location"] == step(application, "onay")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = logged_in.post(step(application, "onay"), {"kvkk_notice": "on", "explicit_consent": "on"})
+        response = logged_in.post(step(application, "onay"), {})
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/basvuru/{application.reference}/"
@@ -102,10 +103,10 @@ def test_a_municipality_walks_every_step_and_submits(logged_in, applicant, djang
         ApplicationEvent.objects.filter(application=application, from_status="draft", to_status="submitted").count()
         == 1
     )
-    assert set(Consent.objects.filter(application=application).values_list("kind", flat=True)) == {
-        "kvkk_notice",
-        "explicit_consent",
-    }
+    # The notice shown is recorded; no consent was asked for, and none is recorded.
+    assert list(Consent.objects.filter(application=application).values_list("kind", "text_version")) == [
+        ("kvkk_notice", PrivacyText.objects.in_force("notice").version)
+    ]
     assert len(mail.outbox) == 1
     assert application.reference in mail.outbox[0].body
 
@@ -270,14 +271,12 @@ def test_steps_ahead_of_the_first_open_one_redirect_back(logged_in, applicant):
 def test_submit_is_refused_with_the_exact_list_of_what_is_missing(logged_in, applicant):
     application = draft_with_answers(applicant)
 
-    response = logged_in.post(step(application, "onay"), {"kvkk_notice": "on"})
+    response = logged_in.post(step(application, "onay"), {})
 
     assert response.status_code == 200
     missing = response.context["missing"]
     required = Requirement.objects.filter(institution_type__code="municipality", status="required")
-    assert sorted(missing) == sorted(
-        [f"Belge eksik: {r.label}" for r in required] + ["Açık rıza beyanını onaylayın."]
-    )
+    assert sorted(missing) == sorted(f"Belge eksik: {r.label}" for r in required)
     application.refresh_from_db()
     assert application.status == "draft"
     assert not Consent.objects.exists()
@@ -286,7 +285,7 @@ def test_submit_is_refused_with_the_exact_list_of_what_is_missing(logged_in, app
 
 def test_after_submission_the_wizard_is_read_only(logged_in, applicant):
     application = complete_draft(applicant)
-    logged_in.post(step(application, "onay"), {"kvkk_notice": "on", "explicit_consent": "on"})
+    logged_in.post(step(application, "onay"), {})
 
     response = logged_in.post(step(application, "kurum-bilgileri"), {**DETAILS_POST, "legal_name": "Değişti"})
 
@@ -297,7 +296,7 @@ def test_after_submission_the_wizard_is_read_only(logged_in, applicant):
 
 def test_a_second_submit_does_not_submit_twice(logged_in, applicant, django_capture_on_commit_callbacks):
     application = complete_draft(applicant)
-    data = {"kvkk_notice": "on", "explicit_consent": "on"}
+    data = {}
 
     with django_capture_on_commit_callbacks(execute=True):
         logged_in.post(step(application, "onay"), data)
@@ -365,7 +364,7 @@ def test_an_unconfirmed_e_mail_address_stops_submission(client, unconfirmed_appl
     application = complete_draft(unconfirmed_applicant)
     client.force_login(unconfirmed_applicant)
 
-    response = client.post(step(application, "onay"), {"kvkk_notice": "on", "explicit_consent": "on"})
+    response = client.post(step(application, "onay"), {})
 
     assert any("E-posta adresinizi doğrulayın" in line for line in response.context["missing"])
     application.refresh_from_db()

@@ -51,9 +51,7 @@ def without_a_corporate_line(applicant) -> Application:
     draft = draft_with_answers(applicant)
     draft = onboarding.save_corporate_line(draft, has_corporate_line=False, plan=Application.LinePlan.NEW_LINE)
     draft = upload_required(draft, applicant)
-    return onboarding.submit_application(
-        draft, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
+    return onboarding.submit_application(draft, actor=applicant)
 
 
 # --- Applicants ---------------------------------------------------------------------------------------------------
