@@ -87,7 +87,7 @@ def _tax_plate(application: Application) -> SafeString:
         (kind, application.tax_number),
         (
             "İş Yeri Adresi",
-            " ".join(application.address.split()) + f" {application.district} / {_province(application)}",
+            " ".join(application.address.split()) + f" / {_province(application)}",
         ),
         ("Vergi Türü", "Gelir Vergisi" if application.tax_number_kind == "tckn" else "Kurumlar Vergisi"),
         ("Faaliyet", "Hizmet"),
@@ -165,7 +165,7 @@ def _authority_certificate(application: Application) -> SafeString:
 
 def _election_certificate(application: Application) -> SafeString:
     return format_html(
-        '<div class="gib">T.C.<br>{} İLÇE SEÇİM KURULU BAŞKANLIĞI</div><h1>MAZBATA</h1>'
+        '<div class="gib">T.C.<br>{} İlçe Seçim Kurulu Başkanlığı</div><h1>MAZBATA</h1>'
         "<p>31 Mart 2024 tarihinde yapılan mahalli idareler seçiminde {} muhtarlığına {} seçilmiş olduğundan "
         "işbu mazbata verilmiştir.</p>{}",
         application.district,
@@ -278,7 +278,9 @@ def id_card_photo(application: Application) -> bytes:
     draw.rectangle((24, 96, 204, 326), fill=(170, 182, 196), outline=(90, 90, 90))
     draw.ellipse((74, 130, 154, 210), fill=(120, 104, 96))
     draw.rounded_rectangle((54, 214, 174, 326), radius=40, fill=(60, 70, 90))
-    surname, _, given = application.signatory_name.rpartition(" ")[::-1]
+    # The name as on the card: no academic or medical titles ("Prof. Dr.").
+    words = [word for word in application.signatory_name.split() if not word.endswith(".")]
+    given, surname = " ".join(words[:-1]), words[-1]
     lines = [
         ("T.C. Kimlik No / TR Identity No", application.signatory_tckn),
         ("Soyadı / Surname", surname),
