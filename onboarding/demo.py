@@ -841,16 +841,21 @@ def _wizard(scenario: Scenario, applicant: User) -> Application:
     return services.save_sender_ids(application, values=scenario.sender_ids)
 
 
-def _upload(scenario: Scenario, application: Application, applicant: User) -> None:
-    """The checklist's documents (less those still missing), each a generated file checked by its bytes."""
-    items = [
+def _to_upload(scenario: Scenario, application: Application) -> list:
+    """The checklist items the applicant sent files for: the required ones less those still missing, and extras."""
+    if scenario.stopped_before == "documents":
+        return []
+    return [
         item
         for item in services.checklist(application)
         if (item.is_required or item.requirement.document_kind.code in scenario.extras)
         and item.requirement.document_kind.code not in scenario.missing
     ]
-    kinds = [item.requirement.document_kind.code for item in items]
-    for item, demo_file in zip(items, demo_documents.files_for(application, kinds), strict=True):
+
+
+def _upload(items: list, files: list[demo_documents.DemoFile], application: Application, applicant: User) -> None:
+    """Each generated file through the upload service, which checks it by its bytes."""
+    for item, demo_file in zip(items, files, strict=True):
         uploaded = SimpleUploadedFile(demo_file.name, demo_file.content, content_type=demo_file.content_type)
         add_document_file(application, item.requirement, uploaded=uploaded, actor=applicant)
 
@@ -868,36 +873,60 @@ def _reason(text: str) -> RejectionReason:
     return RejectionReason.objects.get(text=text)
 
 
-def build_scenario(scenario: Scenario, applicant: User, reviewer: User) -> Application:
-    """One lived-in application, taken through the services as far as its state, then moved back in time."""
+@dataclass
+class _Started:
+    """A scenario whose wizard steps are done, waiting for its generated files."""
+
+    scenario: Scenario
+    applicant: User
+    application: Application
+    timeline: Timeline
+    items: list
+
+
+def _start(scenario: Scenario, applicant: User) -> _Started:
     timeline = Timeline(scenario.started_days_ago, scenario.last_days_ago)
     timeline.mark()
     application = _wizard(scenario, applicant)
-    if scenario.stopped_before == "documents":
-        timeline.apply(application)
-        return application
-    timeline.mark()
-    _upload(scenario, application, applicant)
-    if scenario.state == S.DRAFT:
-        timeline.apply(application)
-        return application
+    return _Started(scenario, applicant, application, timeline, _to_upload(scenario, application))
+
+
+def _finish(started: _Started, files: list[demo_documents.DemoFile], reviewer: User) -> Application:
+    """Upload the files, then take the application through the services as far as its state; move it back in time."""
+    scenario, applicant, application, timeline = (
+        started.scenario,
+        started.applicant,
+        started.application,
+        started.timeline,
+    )
+    if started.items:
+        timeline.mark()
+        _upload(started.items, files, application, applicant)
     if scenario.state == S.WITHDRAWN and scenario.missing:
         timeline.mark()
         services.withdraw_application(application, actor=reviewer, reason=scenario.reason)
-        timeline.apply(application)
-        return application
-    timeline.mark()
-    application = services.submit_application(
-        application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
-    )
-    if scenario.state == S.WITHDRAWN:
+    elif scenario.state != S.DRAFT:
         timeline.mark()
-        services.withdraw_application(application, actor=applicant, reason=scenario.reason)
-    elif scenario.state != S.SUBMITTED:
-        _review(scenario, application, applicant, reviewer, timeline)
+        application = services.submit_application(
+            application, actor=applicant, kvkk_notice_accepted=True, explicit_consent_given=True
+        )
+        if scenario.state == S.WITHDRAWN:
+            timeline.mark()
+            services.withdraw_application(application, actor=applicant, reason=scenario.reason)
+        elif scenario.state != S.SUBMITTED:
+            _review(scenario, application, applicant, reviewer, timeline)
     application.refresh_from_db()
     timeline.apply(application)
     return application
+
+
+def build_scenarios(scenarios: list[Scenario], ayse: User, reviewer: User) -> list[Application]:
+    """The lived-in applications: every wizard first, then all their files generated at once, then the rest."""
+    started = [_start(scenario, _demo_applicant(scenario.owner, ayse)) for scenario in scenarios]
+    files = demo_documents.files_for(
+        [(one.application, [item.requirement.document_kind.code for item in one.items]) for one in started]
+    )
+    return [_finish(one, its_files, reviewer) for one, its_files in zip(started, files, strict=True)]
 
 
 def _review(
@@ -940,8 +969,5 @@ def load_lived_in_applications(ayse: User, reviewer: User) -> list[str]:
     existing = set(
         Application.objects.filter(reference__in=[s.reference for s in SCENARIOS]).values_list("reference", flat=True)
     )
-    added = []
-    for scenario in SCENARIOS:
-        if scenario.reference not in existing:
-            added.append(build_scenario(scenario, _demo_applicant(scenario.owner, ayse), reviewer).reference)
-    return added
+    missing = [scenario for scenario in SCENARIOS if scenario.reference not in existing]
+    return [application.reference for application in build_scenarios(missing, ayse, reviewer)]

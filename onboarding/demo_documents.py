@@ -2,12 +2,12 @@
 
 Each PDF document is one A4 page of the kind a Turkish institution sends: a tax plate, a signature declaration, the
 filled authorisation letter with a seal and a signature, a council or board decision, a certificate of election, an
-end-user SMS contract. All the pages of one application are rendered by WeasyPrint in one go (with the vendored
-DejaVu fonts, through onboarding.pdf's fetcher) and split into one PDF per document with pypdf: one rendering per
-application is what keeps `load_demo_data` fast. Where a real applicant would send a phone photo (an ID card, the
+end-user SMS contract. All the pages of all the applications are rendered by WeasyPrint in one go (with the vendored
+DejaVu fonts, through onboarding.pdf's fetcher) and split into one PDF per document with pypdf: one rendering for
+them all is what keeps `load_demo_data` fast. Where a real applicant would send a phone photo (an ID card, the
 notarised first page of a decision book), a JPEG or PNG is drawn with Pillow.
 
-Deterministic: the same application gives the same text and the same pixels (a seeded random for the photos' noise).
+Deterministic: the same application gives the same text and the same pixels (a seeded random for the photos' details).
 """
 
 import io
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -225,14 +225,12 @@ th { width: 38%; background: #f1f1f1; }
 """
 
 
-def _render(application: Application, kinds: list[str]) -> list[bytes]:
-    """One PDF per kind (each an A4 page), from a single WeasyPrint rendering split with pypdf."""
+def _render(pages: list[tuple[Application, str]]) -> list[bytes]:
+    """One PDF per (application, kind), each an A4 page, from a single WeasyPrint rendering split with pypdf."""
     fonts = pdf.font_dir()
-    pages = format_html_join("", "<section>{}</section>", ((PAGES[kind](application),) for kind in kinds))
+    sections = format_html_join("", "<section>{}</section>", ((PAGES[kind](app),) for app, kind in pages))
     html = (
-        '<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>'
-        + escape(application.legal_name)
-        + "</title><style>"
+        '<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>Demo</title><style>'
         + "".join(
             f'@font-face {{ font-family: "D"; src: url("{(fonts / name).as_uri()}"); font-weight: {weight}; }}'
             for weight, name in (("normal", pdf.FONT_FILES["regular"]), ("bold", pdf.FONT_FILES["bold"]))
@@ -240,7 +238,7 @@ def _render(application: Application, kinds: list[str]) -> list[bytes]:
         + '@page { size: A4; margin: 18mm 20mm; } html { font-family: "D"; font-size: 10.5pt; line-height: 1.45; }'
         + STYLE
         + "</style></head><body>"
-        + pages
+        + sections
         + "</body></html>"
     )
     from weasyprint import HTML
@@ -250,10 +248,10 @@ def _render(application: Application, kinds: list[str]) -> list[bytes]:
         font_config=FontConfiguration()
     )
     reader = PdfReader(io.BytesIO(rendered))
-    if len(reader.pages) != len(kinds):
-        raise RuntimeError(f"demo documents: {len(kinds)} pages expected, {len(reader.pages)} rendered")
+    if len(reader.pages) != len(pages):
+        raise RuntimeError(f"demo documents: {len(pages)} pages expected, {len(reader.pages)} rendered")
     out = []
-    for page in reader.pages:
+    for page, (application, _kind) in zip(reader.pages, pages, strict=True):
         writer = PdfWriter()
         writer.add_page(page)
         writer.add_metadata({"/Title": application.legal_name, "/Producer": "Demo"})
@@ -296,10 +294,13 @@ def id_card_photo(application: Application) -> bytes:
         draw.text((228, y), label, font=_font(15), fill=(70, 80, 96))
         draw.text((228, y + 17), value, font=_font(22, bold=True), fill=(20, 20, 30))
         y += 52
+    draw.text((660, 410), "ÖRNEK · DEMO", font=_font(14, bold=True), fill=(196, 30, 42), anchor="rs")
     card = card.rotate(rng.uniform(-4, 4), resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(118, 96, 74))
     photo.paste(card, (110 - (card.width - 680) // 2, 95 - (card.height - 430) // 2))
-    noise = Image.effect_noise(photo.size, 18).convert("RGB")
-    photo = Image.blend(photo, noise, 0.06).filter(ImageFilter.GaussianBlur(0.6))
+    # A phone's uneven light: darker towards the corners, and slightly soft.
+    shade = Image.radial_gradient("L").resize(photo.size).point(lambda value: 255 - value // 3)
+    photo = Image.composite(photo, Image.new("RGB", photo.size, (40, 32, 24)), shade)
+    photo = photo.filter(ImageFilter.GaussianBlur(0.6))
     out = io.BytesIO()
     photo.save(out, format="JPEG", quality=80)
     return out.getvalue()
@@ -324,16 +325,24 @@ def decision_book_scan(application: Application) -> bytes:
     return out.getvalue()
 
 
-def files_for(application: Application, kinds: list[str]) -> list[DemoFile]:
-    """The application's documents of these kinds (document kind codes), in the order given."""
-    printed = [kind for kind in kinds if kind not in PHOTOGRAPHED]
-    rendered = dict(zip(printed, _render(application, printed), strict=True)) if printed else {}
-    files = []
-    for kind in kinds:
-        if kind == "id_copy":
-            files.append(DemoFile("kimlik-on-yuz.jpg", id_card_photo(application), "image/jpeg"))
-        elif kind == "decision_book_first_page":
-            files.append(DemoFile("karar-defteri-ilk-sayfa.png", decision_book_scan(application), "image/png"))
-        else:
-            files.append(DemoFile(f"{kind.replace('_', '-')}.pdf", rendered[kind], "application/pdf"))
-    return files
+def files_for(wanted: list[tuple[Application, list[str]]]) -> list[list[DemoFile]]:
+    """For each application, its documents of these kinds (document kind codes) in the order given.
+
+    Every printed page of every application comes from one rendering: WeasyPrint's cost is mostly per rendering.
+    """
+    printed = [(application, kind) for application, kinds in wanted for kind in kinds if kind not in PHOTOGRAPHED]
+    rendered = dict(zip([(a.pk, kind) for a, kind in printed], _render(printed), strict=True)) if printed else {}
+    out = []
+    for application, kinds in wanted:
+        files = []
+        for kind in kinds:
+            if kind == "id_copy":
+                files.append(DemoFile("kimlik-on-yuz.jpg", id_card_photo(application), "image/jpeg"))
+            elif kind == "decision_book_first_page":
+                files.append(DemoFile("karar-defteri-ilk-sayfa.png", decision_book_scan(application), "image/png"))
+            else:
+                files.append(
+                    DemoFile(f"{kind.replace('_', '-')}.pdf", rendered[application.pk, kind], "application/pdf")
+                )
+        out.append(files)
+    return out

@@ -24,7 +24,7 @@ from accounts.models import User
 from billing.models import BillingAccount, PackageOrder
 from documents.filecheck import check_upload
 from documents.models import Document, DocumentFile
-from onboarding import demo, due, identifiers
+from onboarding import demo, demo_documents, due, identifiers
 from onboarding.models import REFERENCE_ALPHABET, Application, ApplicationEvent, InstitutionType
 from outbox.models import OutboxEmail
 from reminders.models import Reminder
@@ -215,3 +215,15 @@ def test_the_demo_data_is_due_for_every_kind_of_reminder(demo_db):
     # One digest per person with something due, each once.
     assert first.emails == len({person for person, _kind in recorded}) and first.reminders == len(recorded)
     assert (again.emails, again.reminders) == (0, 0)
+
+
+def test_the_generated_files_are_the_same_every_time(demo_db):
+    applications = list(Application.objects.filter(reference__in=["TS-DEMB-SKRH", "TS-DEMB-CMHR"]).order_by("pk"))
+    wanted = [(application, ["tax_plate", "id_copy", "decision_book_first_page"]) for application in applications]
+
+    first, again = demo_documents.files_for(wanted), demo_documents.files_for(wanted)
+
+    for files, files_again in zip(first, again, strict=True):
+        assert [f.content for f in files[1:]] == [f.content for f in files_again[1:]]  # the same pixels
+        texts = [PdfReader(io.BytesIO(f.content)).pages[0].extract_text() for f in (files[0], files_again[0])]
+        assert texts[0] == texts[1] and "VERGİ LEVHASI" in texts[0]
