@@ -705,23 +705,41 @@ class Timeline:
     day, and every timestamp written during a step keeps its offset from the step's mark (so the order stays).
     """
 
-    def __init__(self, started_days_ago: int, last_days_ago: float) -> None:
-        now = timezone.now()
-        local = timezone.localtime(now)
+    def __init__(self, started_days_ago: int, last_days_ago: float, *, seed: str) -> None:
+        self.now = timezone.now()
+        local = timezone.localtime(self.now)
         self.start = (local - timedelta(days=started_days_ago)).replace(hour=9, minute=40, second=0, microsecond=0)
-        self.end = min(now - timedelta(days=last_days_ago), now - timedelta(minutes=30))
+        # The last step during office hours of its day (a time of its own for each application), never in the future.
+        number = sum(map(ord, seed))
+        last_day = timezone.localtime(self.now - timedelta(days=last_days_ago))
+        end = last_day.replace(hour=10 + number % 7, minute=number * 7 % 60, second=0, microsecond=0)
+        self.end = min(max(end, self.start + timedelta(minutes=30)), self.now - timedelta(minutes=30))
         self.marks: list = []
+        self.points: list = []
 
     def mark(self) -> None:
         self.marks.append(timezone.now())
 
+    def _points(self) -> list:
+        """Each step's moment: spread evenly from start to end, in office hours, in order, never in the future."""
+        steps = max(1, len(self.marks) - 1)
+        points = []
+        for index in range(len(self.marks)):
+            at = timezone.localtime(self.start + (self.end - self.start) * index / steps)
+            if not 9 <= at.hour < 18:
+                at = at.replace(hour=9 + at.hour % 9)
+            if points:
+                at = max(at, points[-1] + timedelta(minutes=7))
+            points.append(min(at, self.now - timedelta(minutes=1)))
+        return points
+
     def simulated(self, real):
         if real is None:
             return None
+        if not self.points:
+            self.points = self._points()
         index = max(0, bisect.bisect_right(self.marks, real) - 1)
-        steps = max(1, len(self.marks) - 1)
-        at = self.start + (self.end - self.start) * index / steps
-        return at + (real - self.marks[index])
+        return self.points[index] + (real - self.marks[index])
 
     def apply(self, application: Application) -> None:
         """Rewrite every timestamp the steps wrote for this application, its documents, events and e-mails."""
@@ -885,7 +903,7 @@ class _Started:
 
 
 def _start(scenario: Scenario, applicant: User) -> _Started:
-    timeline = Timeline(scenario.started_days_ago, scenario.last_days_ago)
+    timeline = Timeline(scenario.started_days_ago, scenario.last_days_ago, seed=scenario.reference)
     timeline.mark()
     application = _wizard(scenario, applicant)
     return _Started(scenario, applicant, application, timeline, _to_upload(scenario, application))
