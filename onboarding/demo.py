@@ -69,6 +69,13 @@ DRAFT_NAME = "Çankaya Belediyesi Basın Yayın Müdürlüğü"
 CHANGES_NAME = "Ödemiş Belediyesi Kültür Müdürlüğü"
 SUBMITTED_NAME = "Şişli Belediyesi İmar ve Şehircilik Müdürlüğü"
 ORIGINALS_NAME = "Üsküdar Belediyesi Zabıta Müdürlüğü"
+# Their fixed references (REFERENCE_ALPHABET), so a newcomer's notes and screenshots match.
+REFERENCES = {
+    DRAFT_NAME: "TS-DEMR-TSK2",
+    CHANGES_NAME: "TS-DEMR-DZT2",
+    SUBMITTED_NAME: "TS-DEMR-GND2",
+    ORIGINALS_NAME: "TS-DEMR-ASR2",
+}
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -79,9 +86,17 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
+def _with_reference(application: Application, reference: str) -> Application:
+    """Give a new draft a fixed reference (its history's first record too)."""
+    Application.objects.filter(pk=application.pk).update(reference=reference)
+    Application.history.filter(id=application.pk).update(reference=reference)
+    application.refresh_from_db()
+    return application
+
+
 def _draft(applicant: User, legal_name: str, *, has_corporate_line: bool = True) -> Application:
     """Every wizard step before the documents, as the applicant would do them."""
-    application = services.start_application(applicant)
+    application = _with_reference(services.start_application(applicant), REFERENCES[legal_name])
     application = workflow.choose_institution_type(
         application, institution_type=InstitutionType.objects.get(code="municipality")
     )
@@ -833,10 +848,7 @@ def _details(scenario: Scenario) -> dict:
 
 def _wizard(scenario: Scenario, applicant: User) -> Application:
     """The wizard's steps before the documents, as the applicant does them (up to `stopped_before`)."""
-    application = services.start_application(applicant)
-    Application.objects.filter(pk=application.pk).update(reference=scenario.reference)
-    Application.history.filter(id=application.pk).update(reference=scenario.reference)
-    application.refresh_from_db()
+    application = _with_reference(services.start_application(applicant), scenario.reference)
     application = workflow.choose_institution_type(
         application, institution_type=InstitutionType.objects.get(code=scenario.type_code)
     )

@@ -100,7 +100,9 @@ def test_every_institution_type_is_there_and_every_state(demo_db):
     # Each lived-in application is where its scenario says, under its fixed reference.
     assert dict(lived_in.values_list("reference", "status")) == {s.reference: s.state for s in demo.SCENARIOS}
     pattern = re.compile(rf"TS-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
-    assert all(pattern.fullmatch(s.reference) for s in demo.SCENARIOS)
+    fixed = [*(s.reference for s in demo.SCENARIOS), *demo.REFERENCES.values()]
+    assert all(pattern.fullmatch(reference) for reference in fixed)
+    assert set(demo.REFERENCES.values()) <= set(Application.objects.values_list("reference", flat=True))
 
 
 def test_each_state_shows_what_it_is_about(demo_db):
