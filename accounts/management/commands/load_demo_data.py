@@ -1,6 +1,8 @@
 """Creates the demo logins of the embedded mode (an applicant, a reviewer, a finance user and a superuser), the
 demo applications, one due for each kind of reminder (onboarding/demo.py), so `make run` shows the digests at once,
-and the billing demo (billing/demo.py): prepaid and invoiced customers with months of history.
+the lived-in portal (applications of every institution type in every state, by several demo applicants, with
+generated documents: onboarding/demo.py and onboarding/demo_documents.py), and the billing demo (billing/demo.py):
+prepaid and invoiced customers with months of history.
 
 Idempotent: a second run finds the users and resets nothing but their group and password, and adds no application.
 Refuses to run outside DEBUG unless forced, because demo passwords in production are an incident.
@@ -49,10 +51,13 @@ class Command(BaseCommand):
             if role:
                 user.groups.set([Group.objects.get(name=role)])
             rows.append((role or "Superuser", email, password))
-        added = demo.load_due_applications(
-            User.objects.get(email=DEMO_USERS[0][0]), User.objects.get(email=DEMO_USERS[1][0])
-        )
+        applicant = User.objects.get(email=DEMO_USERS[0][0])
+        reviewer = User.objects.get(email=DEMO_USERS[1][0])
+        added = demo.load_due_applications(applicant, reviewer)
+        lived_in = demo.load_lived_in_applications(applicant, reviewer)
         rows.append(("Unconfirmed", demo.UNCONFIRMED_EMAIL, demo.UNCONFIRMED_PASSWORD))
+        for email, _full_name in demo.APPLICANTS.values():
+            rows.append(("Applicants", email, demo.DEMO_APPLICANT_PASSWORD))
         customers = billing_demo.load_billing_history(
             User.objects.get(email=DEMO_USERS[0][0]),
             User.objects.get(email=DEMO_USERS[1][0]),
@@ -66,6 +71,11 @@ class Command(BaseCommand):
         if added:
             self.stdout.write(
                 f"Hatırlatma bekleyen demo başvuruları / demo applications due for reminders: {len(added)}"
+            )
+        if lived_in:
+            self.stdout.write(
+                "Her kurum türünden, her durumda demo başvurusu / demo applications of every type and state: "
+                f"{len(lived_in)}"
             )
         if customers:
             self.stdout.write(f"Geçmişi olan demo müşteri hesapları / demo customers with history: {len(customers)}")
