@@ -63,6 +63,8 @@ class ChecklistItem:
     files: list = field(default_factory=list)
     can_upload: bool = False
     can_remove: bool = False
+    # Why a file chosen for this item was not taken (the documents step's own post), shown under its field.
+    upload_errors: list = field(default_factory=list)
 
     @property
     def has_files(self) -> bool:

@@ -224,7 +224,8 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
         else None,
         **_due_context(request, application),
     }
-    return render(request, f"onboarding/step_{step}.html", context)
+    status = context.pop("status", 200)
+    return render(request, f"onboarding/step_{step}.html", context, status=status)
 
 
 def _next(application: Application, step: str) -> HttpResponse:
@@ -342,11 +343,61 @@ def _step_sender(request, application, context):
     return None
 
 
+def _upload_chosen_files(request, application, items) -> tuple[int, bool]:
+    """Upload every file the step's form posted (``files-<requirement id>``): a file chosen and never "Yükle"d is
+    never dropped. Each refusal is kept on its item, to be shown under its field. Returns (files added, refused)."""
+    from documents.filecheck import FileRejected
+    from documents.services import add_document_file
+
+    by_id = {item.requirement.pk: item for item in items}
+    added, refused = 0, False
+    for key in request.FILES:
+        prefix, _dash, number = key.partition("-")
+        item = by_id.get(int(number)) if prefix == "files" and number.isdigit() else None
+        if item is None:
+            continue
+        for uploaded in request.FILES.getlist(key):
+            try:
+                add_document_file(application, item.requirement, uploaded=uploaded, actor=request.user)
+                added += 1
+            except FileRejected as rejection:
+                item.upload_errors.append(
+                    _("%(name)s: %(reason)s") % {"name": uploaded.name[:80], "reason": rejection.message}
+                )
+                refused = True
+            except services.ApplicationError as error:
+                item.upload_errors.append(str(error.message))
+                refused = True
+                break
+    return added, refused
+
+
 def _step_documents(request, application, context):
     if request.method == "POST":
-        # The step itself has nothing to save: files are uploaded item by item. "Continue" goes on.
-        return _next(application, "documents")
-    context["items"] = services.checklist(application)
+        items = services.checklist(application)
+        added, refused = _upload_chosen_files(request, application, items)
+        upload = request.POST.get("upload", "")
+        if not refused and upload.isdigit() and not added:
+            for item in items:
+                if item.requirement.pk == int(upload):
+                    item.upload_errors.append(_("Lütfen yüklenecek bir dosya seçin."))
+                    refused = True
+        if not refused:
+            if added:
+                messages.success(request, _("%(count)s dosya yüklendi.") % {"count": added})
+            if upload.isdigit():
+                return redirect(f"{_step_url(application, 'documents')}#belge-{upload}")
+            return _next(application, "documents")
+        # Refused: the page again, each reason under its field (the files that were taken are on it).
+        fresh = services.checklist(application)
+        errors = {item.requirement.pk: item.upload_errors for item in items}
+        for item in fresh:
+            item.upload_errors = errors.get(item.requirement.pk, [])
+        context["items"] = fresh
+        context["upload_refused"] = True
+        context["status"] = 400
+    else:
+        context["items"] = services.checklist(application)
     context["rules"] = list(application.institution_type.reviewer_rules.all()) if application.institution_type else []
     context["max_mb"] = settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024)
     return None
