@@ -22,13 +22,12 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
-from onboarding import due, services
+from onboarding import due, services, turkish
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -286,7 +285,7 @@ class ProvinceFilter(admin.SimpleListFilter):
     template = "admin/review_collapsed_filter.html"  # 81 provinces: closed until needed
 
     def lookups(self, request, model_admin):
-        return PROVINCE_CHOICES
+        return turkish.PROVINCES
 
     def queryset(self, request, queryset):
         return queryset.filter(province=self.value()) if self.value() else queryset
@@ -659,7 +658,7 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
 
     @admin.display(description=_("il"))
     def province_name(self, obj: Application) -> str:
-        return dict(PROVINCE_CHOICES).get(obj.province, obj.province) or "—"
+        return obj.province_name or "—"
 
     @admin.display(description=_("koşul yanıtları"))
     def condition_answer_list(self, obj: Application) -> str:
@@ -920,7 +919,7 @@ def review_context(request, application: Application) -> dict:
         "may_reject": can_review and Application.Status.REJECTED in allowed,
         "may_withdraw": can_review and Application.Status.WITHDRAWN in allowed,
         "may_activate": can_review and Application.Status.ACTIVE in allowed,
-        "province_label": dict(PROVINCE_CHOICES).get(application.province, ""),
+        "province_label": application.province_name,
         **due_context(request, application),
     }
 

@@ -6,11 +6,10 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 
 from billing.forms import SampleMessageField, monthly_messages_field
 from billing.models import BillingType, CreditPackage
-from onboarding import identifiers
+from onboarding import identifiers, turkish
 from onboarding.models import Application, Condition, InstitutionType
 
 YES_NO = [("yes", _("Evet")), ("no", _("Hayır"))]
@@ -67,7 +66,7 @@ class InstitutionDetailsForm(forms.Form):
     )
     tax_office = TextField(label=_("Vergi dairesi"), max_length=100)
     address = TextField(label=_("Adres"), max_length=500, multiline=True, widget=forms.Textarea(attrs={"rows": 3}))
-    province = forms.ChoiceField(label=_("İl"), choices=[("", _("İl seçin")), *PROVINCE_CHOICES])
+    province = forms.ChoiceField(label=_("İl"), choices=[("", _("İl seçin")), *turkish.PROVINCES])
     district = TextField(label=_("İlçe"), max_length=100)
     phone = forms.CharField(
         label=_("Kurum telefonu"), max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
@@ -157,6 +156,8 @@ class InstitutionDetailsForm(forms.Form):
     @classmethod
     def initial_for(cls, application: Application) -> dict:
         initial = {name: getattr(application, name) for name in (*cls.PLAIN_FIELDS, "tax_number", "decision_date")}
+        for name in ("phone", "signatory_mobile"):
+            initial[name] = turkish.format_phone(initial[name])
         for code, answer in (application.condition_answers or {}).items():
             initial[f"condition_{code}"] = "yes" if answer else "no"
         return initial

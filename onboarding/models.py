@@ -390,6 +390,24 @@ class Application(models.Model):
         return f"{self.reference} — {self.legal_name or _('(unvan girilmedi)')}"
 
     @property
+    def province_name(self) -> str:
+        """The province's name ("Kocaeli"), never its plate code."""
+        from onboarding.turkish import province_name
+
+        return province_name(self.province)
+
+    @property
+    def awaits_corporate_line(self) -> bool:
+        """Submitted without a corporate line, whose number the applicant can still give (until the account opens)."""
+        from onboarding.services import LINE_OPEN
+
+        return (
+            self.status in LINE_OPEN
+            and (bool(self.line_plan) or self.has_corporate_line is False)
+            and not self.corporate_line_number
+        )
+
+    @property
     def is_editable(self) -> bool:
         """The wizard may change it: only before submission."""
         return self.status == self.Status.DRAFT

@@ -17,6 +17,7 @@ from billing.models import BillingType, CreditPackage
 from billing.taxes import rates_on
 from onboarding import due, forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
+from onboarding.turkish import format_phone, line_operator_warning
 
 
 @require_safe
@@ -320,9 +321,11 @@ def _step_line(request, application, context):
                 number=form.cleaned_data.get("number", ""),
                 plan=form.cleaned_data.get("plan", ""),
             )
+            if warning := line_operator_warning(application.corporate_line_number):
+                messages.warning(request, warning)
             return _next(application, "line")
     else:
-        initial = {"number": application.corporate_line_number, "plan": application.line_plan}
+        initial = {"number": format_phone(application.corporate_line_number), "plan": application.line_plan}
         if application.has_corporate_line is not None:
             initial["has_corporate_line"] = "yes" if application.has_corporate_line else "no"
         form = forms.CorporateLineForm(initial=initial)
@@ -485,7 +488,7 @@ def _render_status(
             "line_open": application.status in services.LINE_OPEN
             and (bool(application.line_plan) or application.has_corporate_line is False),
             "line_form": line_form
-            or forms.CorporateLineNumberForm(initial={"number": application.corporate_line_number}),
+            or forms.CorporateLineNumberForm(initial={"number": format_phone(application.corporate_line_number)}),
             "missing": missing or [],
             "events": list(application.events.order_by("created_at")),
             **_due_context(request, application),
@@ -546,11 +549,13 @@ def application_corporate_line(request: HttpRequest, reference: str) -> HttpResp
     if not form.is_valid():
         return _render_status(request, application, line_form=form, status=400)
     try:
-        services.record_corporate_line(application, number=form.cleaned_data["number"])
+        application = services.record_corporate_line(application, number=form.cleaned_data["number"])
     except services.ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Kurumsal hat numaranız kaydedildi. Teşekkürler."))
+        if warning := line_operator_warning(application.corporate_line_number):
+            messages.warning(request, warning)
     return redirect(reverse("onboarding:application-status", args=[application.reference]) + "#kurumsal-hat")
 
 

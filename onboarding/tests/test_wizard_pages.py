@@ -87,3 +87,173 @@ def test_the_file_fields_belong_to_the_steps_multipart_form(logged_in, applicant
 
     assert '<form method="post" enctype="multipart/form-data" id="documents-step"' in html
     assert f'name="files-{pk}" id="files-{pk}" multiple form="documents-step"' in html
+
+
+# --- 2. The corporate line: warn for another operator's range; give the number later -----------------------------
+
+
+def line_url(application) -> str:
+    return f"/basvuru/{application.reference}/kurumsal-hat/"
+
+
+def test_a_vodafone_range_number_is_accepted_with_a_warning(logged_in, applicant):
+    application = draft_with_answers(applicant)
+
+    response = logged_in.post(
+        line_url(application), {"has_corporate_line": "yes", "number": "0542 123 45 67"}, follow=True
+    )
+
+    application.refresh_from_db()
+    assert application.corporate_line_number == "+905421234567"
+    page = response.content.decode()
+    assert "0542 123 45 67 numarası ilk olarak Vodafone operatörüne ayrılmış bir aralıkta" in page
+    # The line step and the review page keep saying so.
+    assert "Vodafone operatörüne" in logged_in.get(line_url(application)).content.decode()
+    assert "Vodafone operatörüne" in logged_in.get(f"/basvuru/{application.reference}/onay/").content.decode()
+
+
+@pytest.mark.parametrize("number", ["0532 123 45 67", "0539 765 43 21"])
+def test_a_turkcell_range_number_gets_no_warning(logged_in, applicant, number):
+    application = draft_with_answers(applicant)
+
+    response = logged_in.post(line_url(application), {"has_corporate_line": "yes", "number": number}, follow=True)
+
+    assert "operatörüne ayrılmış" not in response.content.decode()
+    assert "operatörüne ayrılmış" not in logged_in.get(line_url(application)).content.decode()
+
+
+def test_the_range_operator_comes_from_phonenumbers_carrier_data():
+    from onboarding.turkish import other_operator, range_operator
+
+    assert range_operator("+905321234567") == "Turkcell"
+    assert range_operator("+905051234567") == "Türk Telekom"
+    assert other_operator("+905321234567") == ""
+    assert other_operator("+905441234567") == "Vodafone"
+    assert other_operator("") == ""
+
+
+@pytest.mark.parametrize("status", ["submitted", "in_review", "changes_requested", "awaiting_originals", "approved"])
+def test_not_yet_can_give_the_number_from_the_status_page_in_every_state_until_active(logged_in, applicant, status):
+    from onboarding.models import Application
+    from onboarding.tests.helpers import submitted
+
+    application = submitted(applicant)
+    # The helper's applicant gave a number in the wizard; this one answered "not yet".
+    Application.objects.filter(pk=application.pk).update(
+        has_corporate_line=False, corporate_line_number="", line_plan="new_line", status=status
+    )
+
+    listing = logged_in.get("/basvuru/").content.decode()
+    assert f'href="/basvuru/{application.reference}/#kurumsal-hat">Kurumsal hat numaranızı bildirin' in listing
+    page = logged_in.get(f"/basvuru/{application.reference}/").content.decode()
+    assert 'href="#kurumsal-hat"' in page
+    assert f'action="/basvuru/{application.reference}/hat-numarasi/"' in page
+
+    response = logged_in.post(f"/basvuru/{application.reference}/hat-numarasi/", {"number": "0555 111 22 33"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.corporate_line_number == "+905551112233"
+    assert not application.awaits_corporate_line
+    followed = logged_in.get(f"/basvuru/{application.reference}/").content.decode()
+    assert "Türk Telekom operatörüne ayrılmış" in followed
+    assert "Kurumsal hat numaranızı bildirin" not in logged_in.get("/basvuru/").content.decode()
+
+
+# --- 3. Provinces by name, in Turkish order; phone numbers as Turks write them ------------------------------------
+
+
+def test_provinces_are_offered_by_name_in_turkish_alphabetical_order(logged_in, applicant):
+    from onboarding.turkish import PROVINCES
+
+    names = [name for _code, name in PROVINCES]
+    assert names.index("Isparta") + 1 == names.index("İstanbul")
+    assert names.index("Iğdır") < names.index("Isparta")
+    assert names.index("Mardin") < names.index("Mersin") < names.index("Muğla")
+    assert names.index("Sivas") < names.index("Şanlıurfa") < names.index("Şırnak") < names.index("Tekirdağ")
+    assert names.index("Bursa") < names.index("Çanakkale") < names.index("Denizli")
+    assert names.index("Kırşehir") < names.index("Kilis") < names.index("Kocaeli")
+    assert names[0] == "Adana" and names[-1] == "Zonguldak" and len(names) == 81
+
+    application = draft_with_answers(applicant)
+    html = logged_in.get(f"/basvuru/{application.reference}/kurum-bilgileri/").content.decode()
+    options = html[html.index('name="province"') :]
+    assert options.index(">Isparta<") < options.index(">İstanbul<") < options.index(">Mersin<")
+
+
+def test_the_collation_key_handles_dotted_and_dotless_capitals():
+    from onboarding.turkish import sorted_turkish
+
+    assert sorted_turkish(["İzmir", "ılık", "Irmak", "ilçe", "Zeytin", "çay", "Çorum", "cam"]) == [
+        "cam",
+        "çay",
+        "Çorum",
+        "ılık",
+        "Irmak",
+        "ilçe",
+        "İzmir",
+        "Zeytin",
+    ]
+
+
+def test_the_review_page_shows_the_province_name_and_numbers_as_turks_write_them(logged_in, applicant):
+    from onboarding.models import Application
+
+    application = draft_with_answers(applicant)
+    Application.objects.filter(pk=application.pk).update(
+        province="41", district="Kartepe", phone="+902623731000", signatory_mobile="+905321234567"
+    )
+
+    html = logged_in.get(f"/basvuru/{application.reference}/onay/").content.decode()
+
+    assert "Kartepe / Kocaeli" in html
+    assert "Kartepe / 41" not in html
+    assert "0262 373 10 00" in html and "+902623731000" not in html
+    assert "0532 123 45 67" in html and "+905321234567" not in html
+
+
+def test_the_details_step_shows_stored_numbers_as_typed(logged_in, applicant):
+    from onboarding.models import Application
+
+    application = draft_with_answers(applicant)
+    Application.objects.filter(pk=application.pk).update(phone="+902623731000")
+
+    html = logged_in.get(f"/basvuru/{application.reference}/kurum-bilgileri/").content.decode()
+
+    assert 'value="0262 373 10 00"' in html
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+902623731000", "0262 373 10 00"),
+        ("+905321234567", "0532 123 45 67"),
+        ("+908502221234", "0850 222 12 34"),
+        ("+442071234567", "+442071234567"),
+        ("", ""),
+        ("yok", "yok"),
+    ],
+)
+def test_the_phone_filter(stored, shown):
+    from django.template import Context, Template
+
+    assert Template("{% load turkish %}{{ n|phone_tr }}").render(Context({"n": stored})) == shown
+
+
+def test_the_cover_sheet_names_the_province(applicant):
+    import io
+
+    from pypdf import PdfReader
+
+    from onboarding.models import Application
+    from onboarding.pdf import cover_sheet_pdf
+    from onboarding.tests.helpers import submitted
+
+    application = submitted(applicant)
+    Application.objects.filter(pk=application.pk).update(province="41", district="Kartepe", phone="+902623731000")
+    application.refresh_from_db()
+
+    pdf = cover_sheet_pdf(application, items=services.checklist(application))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Kartepe / Kocaeli" in text
+    assert "0262 373 10 00" in text
