@@ -299,6 +299,17 @@ class ReviewForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = TextField(
+        label=_("Neden geri çekiyorsunuz? (isteğe bağlı)"),
+        help_text=_("İnceleme ekibimiz okur; yazmak zorunda değilsiniz."),
+        max_length=500,
+        multiline=True,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 CARGO_COMPANIES = [
     "Yurtiçi Kargo",
     "Aras Kargo",

@@ -445,6 +445,23 @@ def withdraw_application(application: Application, *, actor: "User", reason: str
     return locked
 
 
+# Where the applicant may withdraw a submitted application themselves (a draft is deleted instead).
+APPLICANT_WITHDRAWABLE = {Application.Status.SUBMITTED, Application.Status.CHANGES_REQUESTED}
+
+
+@transaction.atomic
+def withdraw_by_applicant(application: Application, *, actor: "User", reason: str = "") -> Application:
+    """The applicant withdraws their submitted application: an event staff see (actor, reason) and a confirmation
+    e-mail. Only before review decides (submitted, changes requested); a draft is deleted, not withdrawn."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in APPLICANT_WITHDRAWABLE:
+        raise ApplicationError(_("Bu başvuru bu aşamada geri çekilemez; bizimle iletişime geçin."))
+    reason = reason.strip() or str(_("Başvuru sahibi geri çekti (gerekçe yazılmadı)."))
+    locked = move_application(locked, to=Application.Status.WITHDRAWN, actor=actor, reason=reason)
+    _notify_applicant(locked, "application_withdrawn_by_applicant", reason=reason)
+    return locked
+
+
 @transaction.atomic
 def activate_application(application: Application, *, actor: "User") -> Application:
     """approved → active: the account is open on the operator's side, and its billing account opens here."""

@@ -166,14 +166,56 @@ def _progress(application: Application, current: str, documents_complete: bool) 
 @login_required
 @require_safe
 def application_start(request: HttpRequest) -> HttpResponse:
-    """The applicant's applications; with none yet, a new draft straight away."""
+    """The applicant's applications with their states (where login lands); with none yet, a new draft straight away
+    (unless they just deleted their last one: ``?liste``). Staff land in the admin."""
+    if request.user.is_staff:
+        return redirect("admin:index")
     applications = list(
         Application.objects.filter(applicant=request.user).select_related("institution_type").order_by("-created_at")
     )
-    if not applications:
+    if not applications and "liste" not in request.GET:
         application = services.start_application(request.user)
         return redirect(_step_url(application, "type"))
     return render(request, "onboarding/application_list.html", {"applications": applications})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_delete(request: HttpRequest, reference: str) -> HttpResponse:
+    """Delete a draft, after a confirmation page (GET asks, POST deletes)."""
+    application = services.get_application_for_user(request.user, reference)
+    if not application.is_editable:
+        messages.info(request, _("Gönderilmiş bir başvuru silinemez; geri çekebilirsiniz."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    if request.method == "POST":
+        try:
+            workflow.delete_draft(application, actor=request.user)
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("onboarding:application-status", reference=application.reference)
+        messages.success(request, _("%(reference)s numaralı taslak silindi.") % {"reference": application.reference})
+        return redirect(reverse("onboarding:application-start") + "?liste=1")
+    return render(request, "onboarding/confirm_delete.html", {"application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    """Withdraw a submitted application, after a confirmation page with an optional reason staff read."""
+    application = services.get_application_for_user(request.user, reference)
+    if application.status not in services.APPLICANT_WITHDRAWABLE:
+        messages.info(request, _("Bu başvuru bu aşamada geri çekilemez; bizimle iletişime geçin."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_by_applicant(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Başvurunuz geri çekildi."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    return render(request, "onboarding/confirm_withdraw.html", {"application": application, "form": form})
 
 
 @login_required

@@ -257,3 +257,124 @@ def test_the_cover_sheet_names_the_province(applicant):
 
     assert "Kartepe / Kocaeli" in text
     assert "0262 373 10 00" in text
+
+
+# --- 4. Withdraw and delete; login lands on Başvurularım ----------------------------------------------------------
+
+
+def test_an_applicant_deletes_a_draft_after_confirming(logged_in, applicant, django_capture_on_commit_callbacks):
+    from onboarding.models import Application
+    from onboarding.tests.helpers import complete_draft
+
+    application = complete_draft(applicant)
+    names = list(DocumentFile.objects.filter(document__application=application).values_list("file", flat=True))
+    storage = DocumentFile._meta.get_field("file").storage
+    assert names and all(storage.exists(name) for name in names)
+    url = f"/basvuru/{application.reference}/sil/"
+
+    confirm = logged_in.get(url)
+    assert confirm.status_code == 200
+    assert "bu işlem geri alınamaz" in confirm.content.decode()
+    assert Application.objects.filter(pk=application.pk).exists()  # asking deletes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(url)
+
+    assert response.headers["Location"] == "/basvuru/?liste=1"
+    assert not Application.objects.filter(pk=application.pk).exists()
+    assert not any(storage.exists(name) for name in names)
+    listing = logged_in.get(response.headers["Location"])
+    assert listing.status_code == 200  # the empty list, not a fresh draft
+    assert "numaralı taslak silindi" in listing.content.decode()
+    assert not Application.objects.filter(applicant=applicant).exists()
+
+
+def test_the_wizard_and_the_list_offer_to_delete_a_draft(logged_in, applicant):
+    application = draft_with_answers(applicant)
+    services.start_application(applicant)
+    delete = f'href="/basvuru/{application.reference}/sil/"'
+
+    assert delete in logged_in.get(f"/basvuru/{application.reference}/kurum-turu/").content.decode()
+    assert delete in logged_in.get("/basvuru/").content.decode()
+
+
+def test_a_submitted_application_cannot_be_deleted_and_others_drafts_are_404(logged_in, applicant, other_applicant):
+    from onboarding.models import Application
+    from onboarding.tests.helpers import submitted
+
+    mine = submitted(applicant)
+    theirs = draft_with_answers(other_applicant)
+
+    assert logged_in.post(f"/basvuru/{mine.reference}/sil/").status_code == 302
+    assert Application.objects.get(pk=mine.pk).status == "submitted"
+    assert logged_in.get(f"/basvuru/{theirs.reference}/sil/").status_code == 404
+    assert logged_in.post(f"/basvuru/{theirs.reference}/sil/").status_code == 404
+    assert logged_in.post(f"/basvuru/{theirs.reference}/geri-cek/").status_code == 404
+    assert Application.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize("status", ["submitted", "changes_requested"])
+def test_an_applicant_withdraws_a_submitted_application_and_staff_see_the_event(
+    client, logged_in, applicant, reviewer, status, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from onboarding.models import Application, ApplicationEvent
+    from onboarding.tests.helpers import submitted
+
+    application = submitted(applicant)
+    Application.objects.filter(pk=application.pk).update(status=status)
+    mail.outbox.clear()
+    url = f"/basvuru/{application.reference}/geri-cek/"
+    assert url in logged_in.get(f"/basvuru/{application.reference}/").content.decode()
+    assert url in logged_in.get("/basvuru/").content.decode()
+
+    confirm = logged_in.get(url)
+    assert "yeniden açılamaz" in confirm.content.decode()
+    assert Application.objects.get(pk=application.pk).status == status
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(url, {"reason": "Başka bir firmayla anlaştık."})
+
+    assert response.headers["Location"] == f"/basvuru/{application.reference}/"
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    event = ApplicationEvent.objects.get(application=application, to_status="withdrawn")
+    assert (event.actor, event.from_status, event.reason) == (applicant, status, "Başka bir firmayla anlaştık.")
+    [message] = mail.outbox
+    assert message.subject == f"Başvurunuzu geri çektiniz: {application.reference}"
+    assert "isteğiniz üzerine geri çektik" in message.body
+    assert "Başka bir firmayla anlaştık." in message.body
+
+    client.force_login(reviewer)
+    admin_page = client.get(f"/admin/onboarding/application/{application.pk}/change/").content.decode()
+    assert "Başka bir firmayla anlaştık." in admin_page
+
+
+def test_withdrawal_is_refused_once_review_has_decided(logged_in, applicant):
+    from onboarding.models import Application
+    from onboarding.tests.helpers import submitted
+
+    application = submitted(applicant)
+    Application.objects.filter(pk=application.pk).update(status="awaiting_originals")
+
+    response = logged_in.post(f"/basvuru/{application.reference}/geri-cek/", {"reason": "x"})
+
+    assert response.status_code == 302
+    assert Application.objects.get(pk=application.pk).status == "awaiting_originals"
+    assert "/geri-cek/" not in logged_in.get(f"/basvuru/{application.reference}/").content.decode()
+
+
+def test_login_lands_on_my_applications(client, applicant, reviewer):
+    from conftest import PASSWORD
+    from onboarding.tests.helpers import submitted
+
+    application = submitted(applicant)
+    response = client.post("/hesap/giris/", {"username": applicant.email, "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[0][0] == "/basvuru/"
+    page = response.content.decode()
+    assert "Başvurularım" in page and application.reference in page and "Gönderildi" in page
+
+    client.logout()
+    response = client.post("/hesap/giris/", {"username": reviewer.email, "password": PASSWORD})
+    assert client.get(response.headers["Location"]).headers["Location"] == "/admin/"
