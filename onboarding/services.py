@@ -479,16 +479,24 @@ def resubmit_application(application: Application, *, actor: "User") -> Applicat
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.CHANGES_REQUESTED:
         raise ApplicationError(_("Bu başvuru şu anda yeniden gönderilemez."))
+    items = checklist(locked)
     missing = [
         str(_("Yeniden yüklenmeli: %(label)s") % {"label": item.requirement.localized("label")})
-        for item in checklist(locked)
+        for item in items
         if (item.document is not None and item.document.status == "rejected")
         or (item.is_required and not item.has_files)
     ]
     if missing:
         raise ApplicationError(_("Yeniden gönderebilmeniz için eksikler var."), missing=missing)
     locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
-    _notify_applicant(locked, "application_submitted")
+    # An e-mail of its own: what happened (the corrected documents went back to review), not the first submission's.
+    # The labels in the applicant's language (the e-mail's), from both columns.
+    corrected = [
+        {"tr": item.requirement.label, "en": item.requirement.label_en or item.requirement.label}
+        for item in items
+        if item.document is not None and item.document.version > 1 and item.document.status == "uploaded"
+    ]
+    _notify_applicant(locked, "application_resubmitted", corrected=corrected)
     return locked
 
 

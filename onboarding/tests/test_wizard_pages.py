@@ -378,3 +378,39 @@ def test_login_lands_on_my_applications(client, applicant, reviewer):
     client.logout()
     response = client.post("/hesap/giris/", {"username": reviewer.email, "password": PASSWORD})
     assert client.get(response.headers["Location"]).headers["Location"] == "/admin/"
+
+
+# --- 5. The resubmission e-mail says what happened ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_the_resubmission_email_has_its_own_subject_and_lists_the_corrected_documents(
+    logged_in, applicant, reviewer, language, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from documents.models import Document
+    from onboarding.tests.helpers import submitted
+    from onboarding.tests.test_after_submission import changes_requested
+
+    applicant.language = language
+    applicant.save(update_fields=["language"])
+    application = changes_requested(submitted(applicant), reviewer, reject_label="SMS yazı örneği")
+    rejected = Document.objects.get(application=application, status="rejected")
+    logged_in.post(f"/belgeler/{application.reference}/{rejected.requirement_id}/yukle/", {"files": [pdf_upload()]})
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post(f"/basvuru/{application.reference}/yeniden-gonder/")
+
+    [message] = mail.outbox
+    label = rejected.requirement.label if language == "tr" else rejected.requirement.label_en
+    if language == "tr":
+        assert message.subject == f"Düzeltilen başvurunuz yeniden gönderildi: {application.reference}"
+        assert "yeniden incelemeye gönderildi" in message.body
+    else:
+        assert message.subject == f"Your corrected application was sent again: {application.reference}"
+        assert "sent back to review" in message.body
+    assert "alındı" not in message.subject and "received" not in message.subject
+    assert f"- {label}\n" in message.body
+    assert message.body.count("\n- ") == 1
