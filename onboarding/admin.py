@@ -518,7 +518,13 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         (_("Ödeme"), {"fields": [("billing_type", "credit_package", "expected_monthly_messages")]}),
         (
             _("Kurumsal hat ve SMS başlıkları"),
-            {"fields": [("has_corporate_line", "corporate_line_number", "line_plan"), "sender_id_list"]},
+            {
+                "fields": [
+                    ("has_corporate_line", "corporate_line_number", "line_plan"),
+                    "sender_id_list",
+                    "commercial_messages",
+                ]
+            },
         ),
         (_("Onaylar (KVKK)"), {"fields": ["consent_list"]}),
         (_("Kargo"), {"fields": [("cargo_company", "cargo_tracking_number", "cargo_recorded_at")]}),
@@ -674,7 +680,26 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
 
     @admin.display(description=_("SMS başlıkları"))
     def sender_id_list(self, obj: Application) -> str:
-        return ", ".join(sender.value for sender in obj.sender_ids.all()) or "—"
+        """Each sender ID with what the applicant said it stands for (the proof asked for follows from it)."""
+        senders = list(obj.sender_ids.select_related("basis"))
+        if not senders:
+            return "—"
+        return format_html_join(
+            "",
+            "<div><code>{}</code> — {}</div>",
+            (
+                (sender.value, sender.basis.name if sender.basis else _("(dayanak belirtilmedi)"))
+                for sender in senders
+            ),
+        )
+
+    @admin.display(description=_("ticari ileti (İYS)"))
+    def commercial_messages(self, obj: Application) -> str:
+        if obj.sends_commercial is None:
+            return "—"
+        if obj.sends_commercial:
+            return _("Evet — İYS kaydı ve marka kodu gerekir; ticari iletiler yalnızca İYS'de onaylı alıcılara.")
+        return _("Hayır — yalnızca bilgilendirme (İYS kapsamı dışında).")
 
     @admin.display(description=_("onay kayıtları"))
     def consent_list(self, obj: Application) -> str:

@@ -27,6 +27,7 @@ from onboarding.models import (
     InstitutionType,
     Requirement,
     SenderId,
+    SenderIdBasis,
 )
 from outbox.services import queue_email
 
@@ -157,7 +158,7 @@ def set_institution_type(application: Application, *, institution_type: Institut
     locked = _lock_editable(application)
     if locked.institution_type_id != institution_type.id:
         if locked.institution_type_id is not None:
-            locked.condition_answers = {}
+            locked.condition_answers = _sender_answers(locked.condition_answers)
             locked.completed_steps = [s for s in locked.completed_steps if s != "details"]
         locked.institution_type = institution_type
     _complete(locked, "type")
@@ -188,8 +189,11 @@ DETAIL_FIELDS = [
 def save_institution_details(application: Application, *, details: dict) -> Application:
     """Step 2: the institution, its signatory and the answers to the type's condition questions."""
     locked = _lock_editable(application)
+    kept = _sender_answers(locked.condition_answers)
     for name in DETAIL_FIELDS:
         setattr(locked, name, details.get(name, getattr(locked, name)))
+    # The details step answers its own questions; what the sender IDs stand for is the sender step's to say.
+    locked.condition_answers = {**(locked.condition_answers or {}), **kept}
     _complete(locked, "details")
     locked.save(update_fields=[*DETAIL_FIELDS, "completed_steps", "updated_at"])
     return locked
@@ -243,20 +247,49 @@ def save_corporate_line(
     return locked
 
 
+def _sender_condition_codes() -> set[str]:
+    """The conditions answered by what the sender IDs stand for (SenderIdBasis), not by a question."""
+    return set(SenderIdBasis.objects.exclude(condition=None).values_list("condition__code", flat=True))
+
+
+def _sender_answers(answers: dict | None) -> dict:
+    """The part of condition_answers that the sender step wrote."""
+    codes = _sender_condition_codes()
+    return {code: value for code, value in (answers or {}).items() if code in codes}
+
+
 @transaction.atomic
-def save_sender_ids(application: Application, *, values: Iterable[str]) -> Application:
-    """Step 5: the requested sender IDs (optional), replacing the previous list."""
+def save_sender_ids(
+    application: Application,
+    *,
+    values: Iterable[str],
+    bases: dict[str, SenderIdBasis | None] | None = None,
+    sends_commercial: bool | None = None,
+) -> Application:
+    """Step 5: the requested sender IDs (optional), replacing the previous list, each with what it stands for; and
+    whether the institution will send commercial messages (İYS).
+
+    What each sender ID stands for answers its basis's condition "yes", which brings the matching proof (the
+    type's requirements on that condition) into the checklist; a basis no longer used takes its proof out again.
+    """
     locked = _lock_editable(application)
+    bases = bases or {}
     locked.sender_ids.all().delete()
     unique: list[str] = []
     for value in values:
         if value and value not in unique:
             unique.append(value)
     SenderId.objects.bulk_create(
-        SenderId(application=locked, value=value, position=index) for index, value in enumerate(unique)
+        SenderId(application=locked, value=value, position=index, basis=bases.get(value))
+        for index, value in enumerate(unique)
     )
+    used = {basis.condition.code for value, basis in bases.items() if basis and basis.condition and value in unique}
+    codes = _sender_condition_codes()
+    answers = {code: value for code, value in (locked.condition_answers or {}).items() if code not in codes}
+    locked.condition_answers = answers | dict.fromkeys(sorted(used), True)
+    locked.sends_commercial = sends_commercial
     _complete(locked, "sender")
-    locked.save(update_fields=["completed_steps", "updated_at"])
+    locked.save(update_fields=["condition_answers", "sends_commercial", "completed_steps", "updated_at"])
     return locked
 
 

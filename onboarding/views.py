@@ -292,8 +292,11 @@ def _step_type(request, application, context):
 
 
 def _conditions(application: Application) -> list[Condition]:
+    # The questions the details step asks; what the sender IDs stand for answers the others (the sender step).
     return list(
-        Condition.objects.filter(requirements__institution_type_id=application.institution_type_id).distinct()
+        Condition.objects.filter(requirements__institution_type_id=application.institution_type_id, sender_bases=None)
+        .distinct()
+        .order_by("code")
     )
 
 
@@ -379,11 +382,21 @@ def _step_sender(request, application, context):
     if request.method == "POST":
         form = forms.SenderIdForm(request.POST)
         if form.is_valid():
-            application = services.save_sender_ids(application, values=form.values())
+            application = services.save_sender_ids(
+                application,
+                values=form.values(),
+                bases=form.bases_by_value(),
+                sends_commercial=form.cleaned_data["sends_commercial"],
+            )
             return _next(application, "sender")
     else:
-        values = list(application.sender_ids.values_list("value", flat=True))
-        form = forms.SenderIdForm(initial={f"sender_{i}": value for i, value in enumerate(values)})
+        initial = {}
+        for index, (value, basis_id) in enumerate(application.sender_ids.values_list("value", "basis_id")):
+            initial[f"sender_{index}"] = value
+            initial[f"basis_{index}"] = basis_id
+        if application.sends_commercial is not None:
+            initial["sends_commercial"] = "yes" if application.sends_commercial else "no"
+        form = forms.SenderIdForm(initial=initial)
     context["form"] = form
     return None
 
@@ -468,13 +481,13 @@ def _step_review(request, application, context):
                 return redirect("onboarding:application-status", reference=application.reference)
             context["missing"] = error.missing
             context["form"] = form
-            context["sender_ids"] = list(application.sender_ids.all())
+            context["sender_ids"] = list(application.sender_ids.select_related("basis"))
             return None
         messages.success(request, _("Başvurunuz gönderildi. Sıradaki adım: asıl evrakı kargoyla göndermek."))
         return redirect("onboarding:application-status", reference=application.reference)
     context["form"] = forms.ReviewForm()
     context["missing"] = services.missing_for_submission(application, items)
-    context["sender_ids"] = list(application.sender_ids.all())
+    context["sender_ids"] = list(application.sender_ids.select_related("basis"))
     context |= _billing_amounts(application)
     return None
 

@@ -146,7 +146,7 @@ def test_not_yet_can_give_the_number_from_the_status_page_in_every_state_until_a
     listing = logged_in.get("/basvuru/").content.decode()
     assert f'href="/basvuru/{application.reference}/#kurumsal-hat">Kurumsal hat numaranızı bildirin' in listing
     page = logged_in.get(f"/basvuru/{application.reference}/").content.decode()
-    assert 'href="#kurumsal-hat"' in page
+    assert f'href="/basvuru/{application.reference}/#kurumsal-hat"' in page  # "Sizden beklenenler" asks for it
     assert f'action="/basvuru/{application.reference}/hat-numarasi/"' in page
 
     response = logged_in.post(f"/basvuru/{application.reference}/hat-numarasi/", {"number": "0555 111 22 33"})
@@ -414,3 +414,143 @@ def test_the_resubmission_email_has_its_own_subject_and_lists_the_corrected_docu
     assert "alındı" not in message.subject and "received" not in message.subject
     assert f"- {label}\n" in message.body
     assert message.body.count("\n- ") == 1
+
+
+# --- 6. Sender-ID proof; 7. İYS ------------------------------------------------------------------------------------
+
+
+def sender_url(application) -> str:
+    return f"/basvuru/{application.reference}/sms-basligi/"
+
+
+def basis(code: str) -> int:
+    from onboarding.models import SenderIdBasis
+
+    return SenderIdBasis.objects.get(code=code).pk
+
+
+def proofs(application) -> list[str]:
+    """The document kinds the checklist requires beyond the guide (the sender-ID proofs)."""
+    from onboarding.models import Application
+
+    fresh = Application.objects.get(pk=application.pk)
+    return sorted(
+        item.requirement.document_kind.code
+        for item in services.checklist(fresh)
+        if item.is_required and item.requirement.condition and item.requirement.condition.sender_bases.exists()
+    )
+
+
+def test_each_sender_id_must_say_what_it_stands_for_and_the_iys_question_is_asked(logged_in, applicant):
+    application = draft_with_answers(applicant)
+
+    page = logged_in.get(sender_url(application)).content.decode()
+    assert "1. başlık neyi temsil ediyor?" in page
+    assert "Kurumumuza ait tescilli bir marka" in page
+    assert "İleti Yönetim Sistemi" in page and "marka kodunu" in page
+    assert "meslek kuruluşlarının üyelerine yazması" in page
+
+    response = logged_in.post(sender_url(application), {"sender_0": "SISLIBLD"})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert [e.code for e in errors.as_data()["basis_0"]] == ["basis_required"]
+    assert "sends_commercial" in errors
+
+
+@pytest.mark.parametrize(
+    ("type_code", "basis_code", "expected"),
+    [
+        ("company", "institution_name", ["trade_registry_gazette"]),
+        ("sole_proprietorship", "institution_name", ["trade_registry_gazette"]),
+        ("municipality", "institution_name", ["sender_official_letter"]),
+        ("chamber", "institution_name", ["sender_official_letter"]),
+        ("company", "trademark", ["trademark_certificate"]),
+        ("company", "dealer_brand", ["brand_permission"]),
+        ("municipality", "phone_or_web", []),
+    ],
+)
+def test_the_matching_proof_joins_the_checklist(logged_in, applicant, type_code, basis_code, expected):
+    application = draft_with_answers(applicant, type_code=type_code)
+    assert proofs(application) == []
+
+    response = logged_in.post(
+        sender_url(application), {"sender_0": "ORNEKAS", "basis_0": basis(basis_code), "sends_commercial": "no"}
+    )
+
+    assert response.status_code == 302
+    assert proofs(application) == expected
+    documents = logged_in.get(documents_url(application)).content.decode()
+    for code in expected:
+        from onboarding.models import Requirement
+
+        label = Requirement.objects.get(institution_type__code=type_code, document_kind__code=code).label
+        assert label in documents
+
+
+def test_two_sender_ids_bring_both_proofs_and_dropping_one_takes_its_proof_out(logged_in, applicant):
+    application = draft_with_answers(applicant, type_code="company")
+    logged_in.post(
+        sender_url(application),
+        {
+            "sender_0": "ORNEKAS",
+            "basis_0": basis("institution_name"),
+            "sender_1": "MARKAM",
+            "basis_1": basis("trademark"),
+            "sends_commercial": "yes",
+        },
+    )
+    assert proofs(application) == ["trade_registry_gazette", "trademark_certificate"]
+
+    # Going back to the details step keeps what the sender IDs stand for, and never asks it as a question.
+    details = logged_in.get(f"/basvuru/{application.reference}/kurum-bilgileri/").content.decode()
+    assert "SMS başlıklarından biri" not in details
+    from onboarding.tests.test_wizard import DETAILS_POST
+
+    logged_in.post(f"/basvuru/{application.reference}/kurum-bilgileri/", {**DETAILS_POST, "tax_number": "4540536920"})
+    assert proofs(application) == ["trade_registry_gazette", "trademark_certificate"]
+
+    logged_in.post(
+        sender_url(application), {"sender_0": "MARKAM", "basis_0": basis("trademark"), "sends_commercial": "yes"}
+    )
+    assert proofs(application) == ["trademark_certificate"]
+
+
+def test_reviewers_and_the_review_page_see_the_answers(logged_in, applicant, reviewer):
+    from django.test import Client
+
+    from onboarding.models import Application
+
+    client = Client()
+
+    application = draft_with_answers(applicant, type_code="company")
+    logged_in.post(
+        sender_url(application),
+        {"sender_0": "MARKAM", "basis_0": basis("dealer_brand"), "sends_commercial": "yes"},
+    )
+    assert Application.objects.get(pk=application.pk).sends_commercial is True
+
+    review = logged_in.get(f"/basvuru/{application.reference}/onay/").content.decode()
+    assert "Bayisi olduğumuz bir markanın adı" in review
+    assert "kaydolup marka kodunu bildirmeli" in review
+
+    client.force_login(reviewer)
+    admin_page = client.get(f"/admin/onboarding/application/{application.pk}/change/").content.decode()
+    assert "<code>MARKAM</code> — Bayisi olduğumuz bir markanın adı" in admin_page
+    assert "İYS kaydı ve marka kodu gerekir" in admin_page
+
+    logged_in.post(
+        sender_url(application), {"sender_0": "MARKAM", "basis_0": basis("dealer_brand"), "sends_commercial": "no"}
+    )
+    admin_page = client.get(f"/admin/onboarding/application/{application.pk}/change/").content.decode()
+    assert "Hayır — yalnızca bilgilendirme (İYS kapsamı dışında)." in admin_page
+
+
+def test_the_sender_step_answers_in_english(logged_in, applicant):
+    application = draft_with_answers(applicant)
+
+    logged_in.cookies["django_language"] = "en"
+    page = logged_in.get(sender_url(application)).content.decode()
+
+    assert "A trademark registered to our institution" in page
+    assert "What does sender ID 1 stand for?" in page
