@@ -38,6 +38,7 @@ from onboarding.models import (
     LetterTemplate,
     Requirement,
     ReviewerRule,
+    SenderIdBasis,
 )
 
 
@@ -102,6 +103,17 @@ class ConditionAdmin(admin.ModelAdmin):
     list_display = ["question", "question_en", "code"]
     search_fields = ["question", "question_en", "code"]
     ordering = ["code"]
+
+
+@admin.register(SenderIdBasis)
+class SenderIdBasisAdmin(admin.ModelAdmin):
+    """What a sender ID may stand for; its condition's requirements are the proof the checklist adds."""
+
+    list_display = ["name", "name_en", "code", "condition", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_select_related = ["condition"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["position", "id"]
 
 
 @admin.register(ReviewerRule)

@@ -146,5 +146,5 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
     assert missing_for_submission(application) == []
     assert application.documents.filter(files__content_type="image/jpeg").exists()
     assert "Teknopark İstanbul" in page.content()
-    assert application.condition_answers == {"keeps_decision_book": True}
+    assert application.condition_answers == {"keeps_decision_book": True, "sender_id_is_name": True}
     assert errors == []

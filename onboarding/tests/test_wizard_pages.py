@@ -554,3 +554,13 @@ def test_the_sender_step_answers_in_english(logged_in, applicant):
 
     assert "A trademark registered to our institution" in page
     assert "What does sender ID 1 stand for?" in page
+
+
+def test_staff_edit_the_sender_id_bases_in_the_admin(client, superuser):
+    from onboarding.models import SenderIdBasis
+
+    client.force_login(superuser)
+    listing = client.get("/admin/onboarding/senderidbasis/").content.decode()
+    assert "Kurumumuza ait tescilli bir marka" in listing
+    trademark = SenderIdBasis.objects.get(code="trademark")
+    assert client.get(f"/admin/onboarding/senderidbasis/{trademark.pk}/change/").status_code == 200
