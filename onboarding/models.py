@@ -406,10 +406,10 @@ class Application(models.Model):
     @property
     def awaits_corporate_line(self) -> bool:
         """Submitted without a corporate line, whose number the applicant can still give (until the account opens)."""
-        from onboarding.services import LINE_OPEN
-
+        S = self.Status
+        # onboarding.services.LINE_OPEN (not imported: services imports this module).
         return (
-            self.status in LINE_OPEN
+            self.status in {S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_ORIGINALS, S.APPROVED}
             and (bool(self.line_plan) or self.has_corporate_line is False)
             and not self.corporate_line_number
         )

@@ -564,3 +564,11 @@ def test_staff_edit_the_sender_id_bases_in_the_admin(client, superuser):
     assert "Kurumumuza ait tescilli bir marka" in listing
     trademark = SenderIdBasis.objects.get(code="trademark")
     assert client.get(f"/admin/onboarding/senderidbasis/{trademark.pk}/change/").status_code == 200
+
+
+def test_awaits_corporate_line_opens_where_the_service_takes_the_number():
+    from onboarding.models import Application
+
+    for status in Application.Status:
+        application = Application(status=status, has_corporate_line=False, line_plan="new_line")
+        assert application.awaits_corporate_line == (status in services.LINE_OPEN), status
