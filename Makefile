@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address `make run` serves, for the links in the e-mails it sends (settings' default is :8000; an explicit
+# SITE_URL, in the environment or on the command line, wins).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # Django 6 needs Python 3.12+. Prefer an explicit 3.13/3.12, then python3 if it is new enough.
 PYTHON := $(shell for c in python3.13 python3.12 python3; do \
@@ -38,6 +41,7 @@ messages: $(BIN)/.installed
 
 # The scheduler (config/celery.py's beat schedule, in process: reminders, the outbox sweep) runs next to runserver and
 # stops with it; a process of its own, so runserver's autoreloader never starts a second one.
+run: export SITE_URL := $(SITE_URL)
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data

@@ -134,7 +134,8 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# After login: the applicant's "Başvurularım" (staff are sent on to the admin from there).
+LOGIN_REDIRECT_URL = "onboarding:application-start"
 LOGOUT_REDIRECT_URL = "home"
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [

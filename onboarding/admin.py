@@ -22,13 +22,12 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
-from onboarding import due, services
+from onboarding import due, services, turkish
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -41,6 +40,7 @@ from onboarding.models import (
     LetterTemplate,
     Requirement,
     ReviewerRule,
+    SenderIdBasis,
 )
 
 
@@ -106,6 +106,17 @@ class ConditionAdmin(admin.ModelAdmin):
     list_display = ["question", "question_en", "code"]
     search_fields = ["question", "question_en", "code"]
     ordering = ["code"]
+
+
+@admin.register(SenderIdBasis)
+class SenderIdBasisAdmin(admin.ModelAdmin):
+    """What a sender ID may stand for; its condition's requirements are the proof the checklist adds."""
+
+    list_display = ["name", "name_en", "code", "condition", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_select_related = ["condition"]
+    search_fields = ["name", "name_en", "code"]
+    ordering = ["position", "id"]
 
 
 @admin.register(ReviewerRule)
@@ -430,7 +441,7 @@ class ProvinceFilter(admin.SimpleListFilter):
     template = "admin/review_collapsed_filter.html"  # 81 provinces: closed until needed
 
     def lookups(self, request, model_admin):
-        return PROVINCE_CHOICES
+        return turkish.PROVINCES
 
     def queryset(self, request, queryset):
         return queryset.filter(province=self.value()) if self.value() else queryset
@@ -663,7 +674,13 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         (_("Ödeme"), {"fields": [("billing_type", "credit_package", "expected_monthly_messages")]}),
         (
             _("Kurumsal hat ve SMS başlıkları"),
-            {"fields": [("has_corporate_line", "corporate_line_number", "line_plan"), "sender_id_list"]},
+            {
+                "fields": [
+                    ("has_corporate_line", "corporate_line_number", "line_plan"),
+                    "sender_id_list",
+                    "commercial_messages",
+                ]
+            },
         ),
         (_("Onaylar (KVKK)"), {"fields": ["consent_list"]}),
         (_("Kargo"), {"fields": [("cargo_company", "cargo_tracking_number", "cargo_recorded_at")]}),
@@ -803,7 +820,7 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
 
     @admin.display(description=_("il"))
     def province_name(self, obj: Application) -> str:
-        return dict(PROVINCE_CHOICES).get(obj.province, obj.province) or "—"
+        return obj.province_name or "—"
 
     @admin.display(description=_("koşul yanıtları"))
     def condition_answer_list(self, obj: Application) -> str:
@@ -819,7 +836,26 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
 
     @admin.display(description=_("SMS başlıkları"))
     def sender_id_list(self, obj: Application) -> str:
-        return ", ".join(sender.value for sender in obj.sender_ids.all()) or "—"
+        """Each sender ID with what the applicant said it stands for (the proof asked for follows from it)."""
+        senders = list(obj.sender_ids.select_related("basis"))
+        if not senders:
+            return "—"
+        return format_html_join(
+            "",
+            "<div><code>{}</code> — {}</div>",
+            (
+                (sender.value, sender.basis.name if sender.basis else _("(dayanak belirtilmedi)"))
+                for sender in senders
+            ),
+        )
+
+    @admin.display(description=_("ticari ileti (İYS)"))
+    def commercial_messages(self, obj: Application) -> str:
+        if obj.sends_commercial is None:
+            return "—"
+        if obj.sends_commercial:
+            return _("Evet — İYS kaydı ve marka kodu gerekir; ticari iletiler yalnızca İYS'de onaylı alıcılara.")
+        return _("Hayır — yalnızca bilgilendirme (İYS kapsamı dışında).")
 
     @admin.display(description=_("onay kayıtları"))
     def consent_list(self, obj: Application) -> str:
@@ -1064,7 +1100,7 @@ def review_context(request, application: Application) -> dict:
         "may_reject": can_review and Application.Status.REJECTED in allowed,
         "may_withdraw": can_review and Application.Status.WITHDRAWN in allowed,
         "may_activate": can_review and Application.Status.ACTIVE in allowed,
-        "province_label": dict(PROVINCE_CHOICES).get(application.province, ""),
+        "province_label": application.province_name,
         **due_context(request, application),
     }
 

@@ -366,7 +366,9 @@ def past_due_q(now: datetime) -> Q:
     )
     original_missing = Exists(waiting.filter(status=Requirement.Status.REQUIRED))
     for code in Condition.objects.values_list("code", flat=True):
-        original_missing |= Q(**{f"condition_answers__{code}": True}) & Exists(
+        # has_key first: a missing key reads NULL, and NULL AND TRUE would make the negated filter drop the row.
+        answered_yes = Q(condition_answers__has_key=code) & Q(**{f"condition_answers__{code}": True})
+        original_missing |= answered_yes & Exists(
             waiting.filter(status=Requirement.Status.CONDITIONAL, condition__code=code)
         )
     line_cut = now - days(CORPORATE_LINE)

@@ -6,12 +6,11 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 
 from billing.forms import SampleMessageField, monthly_messages_field
 from billing.models import BillingType, CreditPackage
-from onboarding import identifiers
-from onboarding.models import Application, Condition, InstitutionType
+from onboarding import identifiers, turkish
+from onboarding.models import Application, Condition, InstitutionType, SenderIdBasis
 
 YES_NO = [("yes", _("Evet")), ("no", _("Hayır"))]
 MAX_SENDER_IDS = 5
@@ -67,7 +66,7 @@ class InstitutionDetailsForm(forms.Form):
     )
     tax_office = TextField(label=_("Vergi dairesi"), max_length=100)
     address = TextField(label=_("Adres"), max_length=500, multiline=True, widget=forms.Textarea(attrs={"rows": 3}))
-    province = forms.ChoiceField(label=_("İl"), choices=[("", _("İl seçin")), *PROVINCE_CHOICES])
+    province = forms.ChoiceField(label=_("İl"), choices=[("", _("İl seçin")), *turkish.PROVINCES])
     district = TextField(label=_("İlçe"), max_length=100)
     phone = forms.CharField(
         label=_("Kurum telefonu"), max_length=40, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
@@ -157,6 +156,8 @@ class InstitutionDetailsForm(forms.Form):
     @classmethod
     def initial_for(cls, application: Application) -> dict:
         initial = {name: getattr(application, name) for name in (*cls.PLAIN_FIELDS, "tax_number", "decision_date")}
+        for name in ("phone", "signatory_mobile"):
+            initial[name] = turkish.format_phone(initial[name])
         for code, answer in (application.condition_answers or {}).items():
             initial[f"condition_{code}"] = "yes" if answer else "no"
         return initial
@@ -253,9 +254,29 @@ class CorporateLineNumberForm(forms.Form):
         return identifiers.normalize_mobile(self.cleaned_data["number"])
 
 
+class SenderIdBasisChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SenderIdBasis) -> str:
+        return obj.localized("name")
+
+
 class SenderIdForm(forms.Form):
+    """Up to five sender IDs, each with what it stands for (which decides the proof the checklist asks for), and
+    the İYS question: will the institution send commercial messages?"""
+
+    sends_commercial = _yes_no_field(
+        _("Bu hesapla ticari ileti (kampanya, indirim, ürün veya hizmet tanıtımı) gönderecek misiniz?"),
+        _(
+            "Ticari elektronik iletiler yalnızca onay vermiş alıcılara gönderilebilir ve bu onaylar İleti Yönetim "
+            "Sistemi'nde (İYS) kayıtlı olmalıdır. “Evet” derseniz kurumunuzun iys.org.tr üzerinden İYS'ye "
+            "kaydolması ve aldığı marka kodunu bize bildirmesi gerekir; İYS'de onayı olmayan alıcılara ticari "
+            "iletiniz gönderilmez. Kamu kurumlarının vatandaşları bilgilendirmesi, meslek kuruluşlarının üyelerine "
+            "yazması ve yalnızca bilgilendirme amaçlı iletiler İYS kapsamı dışındadır."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bases = SenderIdBasis.objects.filter(is_active=True).select_related("condition")
         for index in range(MAX_SENDER_IDS):
             self.fields[f"sender_{index}"] = forms.CharField(
                 label=_("SMS başlığı %(number)s") % {"number": index + 1},
@@ -265,6 +286,22 @@ class SenderIdForm(forms.Form):
                     attrs={"autocomplete": "off", "spellcheck": "false", "data-sender-lint": "1", "maxlength": 11}
                 ),
             )
+            self.fields[f"basis_{index}"] = SenderIdBasisChoiceField(
+                label=_("%(number)s. başlık neyi temsil ediyor?") % {"number": index + 1},
+                queryset=bases,
+                required=False,
+                empty_label=_("Seçin"),
+            )
+        # The one query for the five selects, and for the help under them.
+        self.bases = list(bases)
+        for index in range(MAX_SENDER_IDS):
+            self.fields[f"basis_{index}"].choices = [("", _("Seçin"))] + [
+                (basis.pk, basis.localized("name")) for basis in self.bases
+            ]
+
+    @property
+    def rows(self):
+        return [(self[f"sender_{i}"], self[f"basis_{i}"]) for i in range(MAX_SENDER_IDS)]
 
     def clean(self):
         data = super().clean()
@@ -276,12 +313,27 @@ class SenderIdForm(forms.Form):
                     data[name] = identifiers.validate_sender_id(value)
                 except ValidationError as error:
                     self.add_error(name, error)
+                if not data.get(f"basis_{index}") and f"basis_{index}" not in self.errors:
+                    self.add_error(
+                        f"basis_{index}",
+                        ValidationError(
+                            _("Bu başlığın neyi temsil ettiğini seçin; istenecek belge buna göre belirlenir."),
+                            code="basis_required",
+                        ),
+                    )
         return data
 
     def values(self) -> list[str]:
         return [
             self.cleaned_data[f"sender_{i}"] for i in range(MAX_SENDER_IDS) if self.cleaned_data.get(f"sender_{i}")
         ]
+
+    def bases_by_value(self) -> dict:
+        return {
+            self.cleaned_data[f"sender_{i}"]: self.cleaned_data.get(f"basis_{i}")
+            for i in range(MAX_SENDER_IDS)
+            if self.cleaned_data.get(f"sender_{i}")
+        }
 
 
 class ReviewForm(forms.Form):
@@ -292,6 +344,17 @@ class ReviewForm(forms.Form):
         label=_("Duyuru ve kampanya e-postaları almak istiyorum (isteğe bağlı)."),
         help_text=_("Başvurunuz bu seçime bağlı değildir; onayınızı dilediğiniz zaman geri alabilirsiniz."),
         required=False,
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = TextField(
+        label=_("Neden geri çekiyorsunuz? (isteğe bağlı)"),
+        help_text=_("İnceleme ekibimiz okur; yazmak zorunda değilsiniz."),
+        max_length=500,
+        multiline=True,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -369,6 +369,13 @@ class Application(models.Model):
     has_corporate_line = models.BooleanField(_("kurumsal hattı var"), null=True, blank=True)
     corporate_line_number = models.CharField(_("kurumsal hat numarası"), max_length=16, blank=True)
     line_plan = models.CharField(_("hat planı"), max_length=20, choices=LinePlan.choices, blank=True)
+    # İYS: commercial messages need the recipients' consent recorded in the İleti Yönetim Sistemi (the sender step).
+    sends_commercial = models.BooleanField(
+        _("ticari ileti gönderecek"),
+        null=True,
+        blank=True,
+        help_text=_("Evet ise kurum İYS'ye kayıtlı olmalı ve marka kodunu bildirmeli."),
+    )
 
     cargo_company = models.CharField(_("kargo firması"), max_length=60, blank=True)
     cargo_tracking_number = models.CharField(_("kargo takip numarası"), max_length=40, blank=True)
@@ -434,6 +441,24 @@ class Application(models.Model):
         return f"{self.reference} — {self.legal_name or _('(unvan girilmedi)')}"
 
     @property
+    def province_name(self) -> str:
+        """The province's name ("Kocaeli"), never its plate code."""
+        from onboarding.turkish import province_name
+
+        return province_name(self.province)
+
+    @property
+    def awaits_corporate_line(self) -> bool:
+        """Submitted without a corporate line, whose number the applicant can still give (until the account opens)."""
+        S = self.Status
+        # onboarding.services.LINE_OPEN (not imported: services imports this module).
+        return (
+            self.status in {S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_ORIGINALS, S.APPROVED}
+            and (bool(self.line_plan) or self.has_corporate_line is False)
+            and not self.corporate_line_number
+        )
+
+    @property
     def is_editable(self) -> bool:
         """The wizard may change it: only before submission."""
         return self.status == self.Status.DRAFT
@@ -492,6 +517,40 @@ class ApplicationEvent(models.Model):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
+class SenderIdBasis(Bilingual):
+    """What a requested sender ID stands for (the institution's name, a registered trademark, …): the applicant
+    picks one for each, and its condition, answered "yes", brings the matching proof into the checklist (the
+    conditional requirements of each institution type that name this condition). Staff edit both in the admin."""
+
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("ad"), max_length=150)
+    name_en = models.CharField(_("ad (İngilizce)"), max_length=150, blank=True)
+    help_text = models.CharField(_("açıklama"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("açıklama (İngilizce)"), max_length=300, blank=True)
+    condition = models.ForeignKey(
+        Condition,
+        verbose_name=_("kanıt koşulu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sender_bases",
+        help_text=_(
+            "Bu dayanak seçildiğinde 'evet' sayılan koşul: bu koşula bağlı belgeler kontrol listesine eklenir. "
+            "Boşsa ek belge istenmez."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("sıra"), default=0)
+    is_active = models.BooleanField(_("seçilebilir"), default=True)
+
+    class Meta:
+        verbose_name = _("SMS başlığı dayanağı")
+        verbose_name_plural = _("SMS başlığı dayanakları")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SenderId(models.Model):
     """A requested alphanumeric sender ID (SMS başlığı), checked as typed."""
 
@@ -499,6 +558,14 @@ class SenderId(models.Model):
         Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="sender_ids"
     )
     value = models.CharField(_("SMS başlığı"), max_length=11)
+    basis = models.ForeignKey(
+        SenderIdBasis,
+        verbose_name=_("neyi temsil ediyor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sender_ids",
+    )
     position = models.PositiveSmallIntegerField(_("sıra"), default=0)
 
     class Meta:

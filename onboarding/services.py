@@ -26,6 +26,7 @@ from onboarding.models import (
     InstitutionType,
     Requirement,
     SenderId,
+    SenderIdBasis,
 )
 from outbox.services import queue_email
 from privacy import services as privacy_services
@@ -62,6 +63,8 @@ class ChecklistItem:
     files: list = field(default_factory=list)
     can_upload: bool = False
     can_remove: bool = False
+    # Why a file chosen for this item was not taken (the documents step's own post), shown under its field.
+    upload_errors: list = field(default_factory=list)
 
     @property
     def has_files(self) -> bool:
@@ -154,7 +157,7 @@ def set_institution_type(application: Application, *, institution_type: Institut
     locked = _lock_editable(application)
     if locked.institution_type_id != institution_type.id:
         if locked.institution_type_id is not None:
-            locked.condition_answers = {}
+            locked.condition_answers = _sender_answers(locked.condition_answers)
             locked.completed_steps = [s for s in locked.completed_steps if s != "details"]
         locked.institution_type = institution_type
     _complete(locked, "type")
@@ -185,8 +188,11 @@ DETAIL_FIELDS = [
 def save_institution_details(application: Application, *, details: dict) -> Application:
     """Step 2: the institution, its signatory and the answers to the type's condition questions."""
     locked = _lock_editable(application)
+    kept = _sender_answers(locked.condition_answers)
     for name in DETAIL_FIELDS:
         setattr(locked, name, details.get(name, getattr(locked, name)))
+    # The details step answers its own questions; what the sender IDs stand for is the sender step's to say.
+    locked.condition_answers = {**(locked.condition_answers or {}), **kept}
     _complete(locked, "details")
     locked.save(update_fields=[*DETAIL_FIELDS, "completed_steps", "updated_at"])
     return locked
@@ -240,20 +246,49 @@ def save_corporate_line(
     return locked
 
 
+def _sender_condition_codes() -> set[str]:
+    """The conditions answered by what the sender IDs stand for (SenderIdBasis), not by a question."""
+    return set(SenderIdBasis.objects.exclude(condition=None).values_list("condition__code", flat=True))
+
+
+def _sender_answers(answers: dict | None) -> dict:
+    """The part of condition_answers that the sender step wrote."""
+    codes = _sender_condition_codes()
+    return {code: value for code, value in (answers or {}).items() if code in codes}
+
+
 @transaction.atomic
-def save_sender_ids(application: Application, *, values: Iterable[str]) -> Application:
-    """Step 5: the requested sender IDs (optional), replacing the previous list."""
+def save_sender_ids(
+    application: Application,
+    *,
+    values: Iterable[str],
+    bases: dict[str, SenderIdBasis | None] | None = None,
+    sends_commercial: bool | None = None,
+) -> Application:
+    """Step 5: the requested sender IDs (optional), replacing the previous list, each with what it stands for; and
+    whether the institution will send commercial messages (İYS).
+
+    What each sender ID stands for answers its basis's condition "yes", which brings the matching proof (the
+    type's requirements on that condition) into the checklist; a basis no longer used takes its proof out again.
+    """
     locked = _lock_editable(application)
+    bases = bases or {}
     locked.sender_ids.all().delete()
     unique: list[str] = []
     for value in values:
         if value and value not in unique:
             unique.append(value)
     SenderId.objects.bulk_create(
-        SenderId(application=locked, value=value, position=index) for index, value in enumerate(unique)
+        SenderId(application=locked, value=value, position=index, basis=bases.get(value))
+        for index, value in enumerate(unique)
     )
+    used = {basis.condition.code for value, basis in bases.items() if basis and basis.condition and value in unique}
+    codes = _sender_condition_codes()
+    answers = {code: value for code, value in (locked.condition_answers or {}).items() if code not in codes}
+    locked.condition_answers = answers | dict.fromkeys(sorted(used), True)
+    locked.sends_commercial = sends_commercial
     _complete(locked, "sender")
-    locked.save(update_fields=["completed_steps", "updated_at"])
+    locked.save(update_fields=["condition_answers", "sends_commercial", "completed_steps", "updated_at"])
     return locked
 
 
@@ -452,6 +487,23 @@ def withdraw_application(application: Application, *, actor: "User", reason: str
     return locked
 
 
+# Where the applicant may withdraw a submitted application themselves (a draft is deleted instead).
+APPLICANT_WITHDRAWABLE = {Application.Status.SUBMITTED, Application.Status.CHANGES_REQUESTED}
+
+
+@transaction.atomic
+def withdraw_by_applicant(application: Application, *, actor: "User", reason: str = "") -> Application:
+    """The applicant withdraws their submitted application: an event staff see (actor, reason) and a confirmation
+    e-mail. Only before review decides (submitted, changes requested); a draft is deleted, not withdrawn."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in APPLICANT_WITHDRAWABLE:
+        raise ApplicationError(_("Bu başvuru bu aşamada geri çekilemez; bizimle iletişime geçin."))
+    reason = reason.strip() or str(_("Başvuru sahibi geri çekti (gerekçe yazılmadı)."))
+    locked = move_application(locked, to=Application.Status.WITHDRAWN, actor=actor, reason=reason)
+    _notify_applicant(locked, "application_withdrawn_by_applicant", reason=reason)
+    return locked
+
+
 @transaction.atomic
 def activate_application(application: Application, *, actor: "User") -> Application:
     """approved → active: the account is open on the operator's side, and its billing account opens here."""
@@ -469,16 +521,24 @@ def resubmit_application(application: Application, *, actor: "User") -> Applicat
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.CHANGES_REQUESTED:
         raise ApplicationError(_("Bu başvuru şu anda yeniden gönderilemez."))
+    items = checklist(locked)
     missing = [
         str(_("Yeniden yüklenmeli: %(label)s") % {"label": item.requirement.localized("label")})
-        for item in checklist(locked)
+        for item in items
         if (item.document is not None and item.document.status == "rejected")
         or (item.is_required and not item.has_files)
     ]
     if missing:
         raise ApplicationError(_("Yeniden gönderebilmeniz için eksikler var."), missing=missing)
     locked = move_application(locked, to=Application.Status.SUBMITTED, actor=actor)
-    _notify_applicant(locked, "application_submitted")
+    # An e-mail of its own: what happened (the corrected documents went back to review), not the first submission's.
+    # The labels in the applicant's language (the e-mail's), from both columns.
+    corrected = [
+        {"tr": item.requirement.label, "en": item.requirement.label_en or item.requirement.label}
+        for item in items
+        if item.document is not None and item.document.version > 1 and item.document.status == "uploaded"
+    ]
+    _notify_applicant(locked, "application_resubmitted", corrected=corrected)
     return locked
 
 

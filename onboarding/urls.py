@@ -17,6 +17,8 @@ urlpatterns = [
     path("<reference:reference>/kapak-sayfasi.pdf", views.cover_sheet_pdf, name="application-cover-sheet"),
     path("<reference:reference>/yeniden-gonder/", views.application_resubmit, name="application-resubmit"),
     path("<reference:reference>/kargo/", views.application_cargo, name="application-cargo"),
+    path("<reference:reference>/sil/", views.application_delete, name="application-delete"),
+    path("<reference:reference>/geri-cek/", views.application_withdraw, name="application-withdraw"),
     path("<reference:reference>/hat-numarasi/", views.application_corporate_line, name="application-corporate-line"),
     path("<reference:reference>/<slug:slug>/", views.application_step, name="application-step"),
 ]

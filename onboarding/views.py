@@ -17,6 +17,7 @@ from billing.models import BillingType, CreditPackage
 from billing.taxes import rates_on
 from onboarding import due, forms, identifiers, services, workflow
 from onboarding.models import Application, Condition, InstitutionType
+from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
 from privacy.models import PrivacyText
 
@@ -167,14 +168,56 @@ def _progress(application: Application, current: str, documents_complete: bool) 
 @login_required
 @require_safe
 def application_start(request: HttpRequest) -> HttpResponse:
-    """The applicant's applications; with none yet, a new draft straight away."""
+    """The applicant's applications with their states (where login lands); with none yet, a new draft straight away
+    (unless they just deleted their last one: ``?liste``). Staff land in the admin."""
+    if request.user.is_staff:
+        return redirect("admin:index")
     applications = list(
         Application.objects.filter(applicant=request.user).select_related("institution_type").order_by("-created_at")
     )
-    if not applications:
+    if not applications and "liste" not in request.GET:
         application = services.start_application(request.user)
         return redirect(_step_url(application, "type"))
     return render(request, "onboarding/application_list.html", {"applications": applications})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_delete(request: HttpRequest, reference: str) -> HttpResponse:
+    """Delete a draft, after a confirmation page (GET asks, POST deletes)."""
+    application = services.get_application_for_user(request.user, reference)
+    if not application.is_editable:
+        messages.info(request, _("Gönderilmiş bir başvuru silinemez; geri çekebilirsiniz."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    if request.method == "POST":
+        try:
+            workflow.delete_draft(application, actor=request.user)
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("onboarding:application-status", reference=application.reference)
+        messages.success(request, _("%(reference)s numaralı taslak silindi.") % {"reference": application.reference})
+        return redirect(reverse("onboarding:application-start") + "?liste=1")
+    return render(request, "onboarding/confirm_delete.html", {"application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    """Withdraw a submitted application, after a confirmation page with an optional reason staff read."""
+    application = services.get_application_for_user(request.user, reference)
+    if application.status not in services.APPLICANT_WITHDRAWABLE:
+        messages.info(request, _("Bu başvuru bu aşamada geri çekilemez; bizimle iletişime geçin."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_by_applicant(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Başvurunuz geri çekildi."))
+        return redirect("onboarding:application-status", reference=application.reference)
+    return render(request, "onboarding/confirm_withdraw.html", {"application": application, "form": form})
 
 
 @login_required
@@ -226,7 +269,8 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
         else None,
         **_due_context(request, application),
     }
-    return render(request, f"onboarding/step_{step}.html", context)
+    status = context.pop("status", 200)
+    return render(request, f"onboarding/step_{step}.html", context, status=status)
 
 
 def _next(application: Application, step: str) -> HttpResponse:
@@ -250,8 +294,11 @@ def _step_type(request, application, context):
 
 
 def _conditions(application: Application) -> list[Condition]:
+    # The questions the details step asks; what the sender IDs stand for answers the others (the sender step).
     return list(
-        Condition.objects.filter(requirements__institution_type_id=application.institution_type_id).distinct()
+        Condition.objects.filter(requirements__institution_type_id=application.institution_type_id, sender_bases=None)
+        .distinct()
+        .order_by("code")
     )
 
 
@@ -321,9 +368,11 @@ def _step_line(request, application, context):
                 number=form.cleaned_data.get("number", ""),
                 plan=form.cleaned_data.get("plan", ""),
             )
+            if warning := line_operator_warning(application.corporate_line_number):
+                messages.warning(request, warning)
             return _next(application, "line")
     else:
-        initial = {"number": application.corporate_line_number, "plan": application.line_plan}
+        initial = {"number": format_phone(application.corporate_line_number), "plan": application.line_plan}
         if application.has_corporate_line is not None:
             initial["has_corporate_line"] = "yes" if application.has_corporate_line else "no"
         form = forms.CorporateLineForm(initial=initial)
@@ -335,20 +384,80 @@ def _step_sender(request, application, context):
     if request.method == "POST":
         form = forms.SenderIdForm(request.POST)
         if form.is_valid():
-            application = services.save_sender_ids(application, values=form.values())
+            application = services.save_sender_ids(
+                application,
+                values=form.values(),
+                bases=form.bases_by_value(),
+                sends_commercial=form.cleaned_data["sends_commercial"],
+            )
             return _next(application, "sender")
     else:
-        values = list(application.sender_ids.values_list("value", flat=True))
-        form = forms.SenderIdForm(initial={f"sender_{i}": value for i, value in enumerate(values)})
+        initial = {}
+        for index, (value, basis_id) in enumerate(application.sender_ids.values_list("value", "basis_id")):
+            initial[f"sender_{index}"] = value
+            initial[f"basis_{index}"] = basis_id
+        if application.sends_commercial is not None:
+            initial["sends_commercial"] = "yes" if application.sends_commercial else "no"
+        form = forms.SenderIdForm(initial=initial)
     context["form"] = form
     return None
 
 
+def _upload_chosen_files(request, application, items) -> tuple[int, bool]:
+    """Upload every file the step's form posted (``files-<requirement id>``): a file chosen and never "Yükle"d is
+    never dropped. Each refusal is kept on its item, to be shown under its field. Returns (files added, refused)."""
+    from documents.filecheck import FileRejected
+    from documents.services import add_document_file
+
+    by_id = {item.requirement.pk: item for item in items}
+    added, refused = 0, False
+    for key in request.FILES:
+        prefix, _dash, number = key.partition("-")
+        item = by_id.get(int(number)) if prefix == "files" and number.isdigit() else None
+        if item is None:
+            continue
+        for uploaded in request.FILES.getlist(key):
+            try:
+                add_document_file(application, item.requirement, uploaded=uploaded, actor=request.user)
+                added += 1
+            except FileRejected as rejection:
+                item.upload_errors.append(
+                    _("%(name)s: %(reason)s") % {"name": uploaded.name[:80], "reason": rejection.message}
+                )
+                refused = True
+            except services.ApplicationError as error:
+                item.upload_errors.append(str(error.message))
+                refused = True
+                break
+    return added, refused
+
+
 def _step_documents(request, application, context):
     if request.method == "POST":
-        # The step itself has nothing to save: files are uploaded item by item. "Continue" goes on.
-        return _next(application, "documents")
-    context["items"] = services.checklist(application)
+        items = services.checklist(application)
+        added, refused = _upload_chosen_files(request, application, items)
+        upload = request.POST.get("upload", "")
+        if not refused and upload.isdigit() and not added:
+            for item in items:
+                if item.requirement.pk == int(upload):
+                    item.upload_errors.append(_("Lütfen yüklenecek bir dosya seçin."))
+                    refused = True
+        if not refused:
+            if added:
+                messages.success(request, _("%(count)s dosya yüklendi.") % {"count": added})
+            if upload.isdigit():
+                return redirect(f"{_step_url(application, 'documents')}#belge-{upload}")
+            return _next(application, "documents")
+        # Refused: the page again, each reason under its field (the files that were taken are on it).
+        fresh = services.checklist(application)
+        errors = {item.requirement.pk: item.upload_errors for item in items}
+        for item in fresh:
+            item.upload_errors = errors.get(item.requirement.pk, [])
+        context["items"] = fresh
+        context["upload_refused"] = True
+        context["status"] = 400
+    else:
+        context["items"] = services.checklist(application)
     context["rules"] = list(application.institution_type.reviewer_rules.all()) if application.institution_type else []
     context["max_mb"] = settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024)
     return None
@@ -374,7 +483,7 @@ def _step_review(request, application, context):
                 return redirect("onboarding:application-status", reference=application.reference)
             context["missing"] = error.missing
             context["form"] = form
-            context["sender_ids"] = list(application.sender_ids.all())
+            context["sender_ids"] = list(application.sender_ids.select_related("basis"))
             context |= _privacy_texts(form.cleaned_data.get("notice_version"))
             return None
         messages.success(request, _("Başvurunuz gönderildi. Sıradaki adım: asıl evrakı kargoyla göndermek."))
@@ -382,7 +491,7 @@ def _step_review(request, application, context):
     texts = _privacy_texts(None)
     context["form"] = forms.ReviewForm(initial={"notice_version": texts["notice"].version if texts["notice"] else ""})
     context["missing"] = services.missing_for_submission(application, items)
-    context["sender_ids"] = list(application.sender_ids.all())
+    context["sender_ids"] = list(application.sender_ids.select_related("basis"))
     context |= _billing_amounts(application)
     context |= texts
     return None
@@ -448,7 +557,7 @@ def _render_status(
             "line_open": application.status in services.LINE_OPEN
             and (bool(application.line_plan) or application.has_corporate_line is False),
             "line_form": line_form
-            or forms.CorporateLineNumberForm(initial={"number": application.corporate_line_number}),
+            or forms.CorporateLineNumberForm(initial={"number": format_phone(application.corporate_line_number)}),
             "missing": missing or [],
             "events": list(application.events.order_by("created_at")),
             **_due_context(request, application),
@@ -509,11 +618,13 @@ def application_corporate_line(request: HttpRequest, reference: str) -> HttpResp
     if not form.is_valid():
         return _render_status(request, application, line_form=form, status=400)
     try:
-        services.record_corporate_line(application, number=form.cleaned_data["number"])
+        application = services.record_corporate_line(application, number=form.cleaned_data["number"])
     except services.ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Kurumsal hat numaranız kaydedildi. Teşekkürler."))
+        if warning := line_operator_warning(application.corporate_line_number):
+            messages.warning(request, warning)
     return redirect(reverse("onboarding:application-status", args=[application.reference]) + "#kurumsal-hat")
 
 

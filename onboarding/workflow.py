@@ -76,6 +76,17 @@ def choose_institution_type(application: Application, *, institution_type: Insti
     return locked
 
 
+@transaction.atomic
+def delete_draft(application: Application, *, actor: "User") -> None:
+    """The applicant deletes a draft they no longer want: the application, its answers and documents go, and the
+    stored files after commit. Only a draft: once submitted, an application is withdrawn (a record staff keep)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.applicant_id != actor.pk or locked.status != Application.Status.DRAFT:
+        raise ApplicationError(_("Yalnızca gönderilmemiş bir taslak silinebilir."))
+    document_services.discard_documents(locked.documents.all())
+    locked.delete()
+
+
 # --- Review ----------------------------------------------------------------------------------------------------
 
 

@@ -105,6 +105,8 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
     sender.fill("ÖRNEKKÖY")
     page.locator("#id_sender_0-lint").filter(has_text="ORNEKKOY").wait_for()
     sender.fill("ORNEKKOY")
+    page.get_by_label("1. başlık neyi temsil ediyor?").select_option(label="Kurumumuzun adı veya kısaltması")
+    page.locator("input[name=sends_commercial][value=no]").check()
     page.get_by_role("button", name=re.compile("Kaydet ve devam et")).click()
 
     # 4. Documents: the letter PDF, then a real file for every required item, uploaded by the page's script.
@@ -143,5 +145,5 @@ def test_an_applicant_goes_from_registration_to_a_submitted_application(
     assert missing_for_submission(application) == []
     assert application.documents.filter(files__content_type="image/jpeg").exists()
     assert "Teknopark İstanbul" in page.content()
-    assert application.condition_answers == {"keeps_decision_book": True}
+    assert application.condition_answers == {"keeps_decision_book": True, "sender_id_is_name": True}
     assert errors == []

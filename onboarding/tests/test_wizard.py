@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import Document
-from onboarding.models import Application, ApplicationEvent, Consent, InstitutionType, Requirement
+from onboarding import services
+from onboarding.models import Application, ApplicationEvent, Consent, InstitutionType, Requirement, SenderIdBasis
 from onboarding.tests.helpers import complete_draft, draft_with_answers, pdf_upload
 from privacy.models import PrivacyText
 
@@ -72,13 +73,25 @@ def test_a_municipality_walks_every_step_and_submits(logged_in, applicant, djang
     response = logged_in.post(step(application, "kurumsal-hat"), {"has_corporate_line": "no", "plan": "new_line"})
     assert response.headers["Location"] == step(application, "sms-basligi")
 
-    response = logged_in.post(step(application, "sms-basligi"), {"sender_0": "SISLI BLD", "sender_1": ""})
+    response = logged_in.post(
+        step(application, "sms-basligi"),
+        {
+            "sender_0": "SISLI BLD",
+            "basis_0": SenderIdBasis.objects.get(code="institution_name").pk,
+            "sender_1": "",
+            "sends_commercial": "no",
+        },
+    )
     assert response.headers["Location"] == step(application, "belgeler")
 
     page = logged_in.get(step(application, "belgeler")).content.decode()
     assert "Encümen Kararı" in page
     assert "Belediye mührü" in page  # the reviewer rule shown as a hint
-    for requirement in Requirement.objects.filter(institution_type=municipality, status="required"):
+    # The guide's documents, and the official letter for the sender ID that is the municipality's name.
+    application.refresh_from_db()
+    required = [item.requirement for item in services.checklist(application) if item.is_required]
+    assert [r.document_kind.code for r in required if r.status == "conditional"] == ["sender_official_letter"]
+    for requirement in required:
         response = logged_in.post(
             f"/belgeler/{application.reference}/{requirement.pk}/yukle/", {"files": [pdf_upload()]}
         )
