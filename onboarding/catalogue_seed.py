@@ -148,7 +148,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Belediye mührü ve Belediye Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the municipality's seal and the mayor's stamp and signature.",
                 None,
@@ -183,7 +183,15 @@ INSTITUTION_TYPES = [
         "description_en": "Associations, foundations, cooperatives and housing-estate managements.",
         "template": "B",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Board decision about SMS (template B)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Board decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 REQ,
                 "decision_book_first_page",
@@ -220,7 +228,15 @@ INSTITUTION_TYPES = [
         "description_en": "Public, university and private hospitals.",
         "template": "B",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Board decision about SMS (template B)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Board decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 REQ,
                 "decision_book_first_page",
@@ -266,7 +282,15 @@ INSTITUTION_TYPES = [
         "description_en": "Neighbourhood and village headman offices.",
         "template": "C",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Decision about SMS (template C)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Headman's decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 COND,
                 "decision_book_first_page",
@@ -322,7 +346,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Oda mührü ve Oda Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the chamber's seal and the president's stamp and signature.",
                 None,
@@ -361,7 +385,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Parti mührü ve Parti Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the party's seal and the party president's stamp and signature.",
                 None,
@@ -409,7 +433,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template D)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Dekan veya bölüm başkanı tarafından imzalanır; üniversite veya okul mührü ile imzalayanın kaşesi ve "
                 "imzası olmalıdır.",
                 "Signed by the dean or head of department, with the university's or school's seal and the "
