@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from billing.models import BillingAccount
 from billing.tests.customers import active_account
-from documents.models import Document, RejectionReason
 from finance.reports import REPORTS
-from onboarding.models import Application, InstitutionType, LetterTemplate, Requirement
+from onboarding.models import Application
 from onboarding.tests.helpers import draft_with_answers, submitted
 from onboarding.views import STEP_SLUGS
 
@@ -55,31 +54,20 @@ class World:
         return [reverse("finance:dashboard"), *(reverse(f"finance:{report.name}") for report in REPORTS)]
 
     def admin_pages(self) -> list[str]:
-        application = self.under_review
-        document = Document.objects.filter(application=application).first()
+        """The admin's index, then every registered model's list and the form of one of its rows (if it has any)."""
+        from django.contrib import admin
+
         pages = [
             reverse("admin:index"),
-            reverse("admin:onboarding_application_changelist"),
             reverse("admin:onboarding_application_changelist") + "?q=Şişli",
-            reverse("admin:onboarding_application_change", args=[application.pk]),
-            reverse("admin:documents_document_changelist"),
-            reverse("admin:documents_document_change", args=[document.pk]),
-            reverse("admin:documents_rejectionreason_changelist"),
-            reverse("admin:documents_rejectionreason_change", args=[RejectionReason.objects.first().pk]),
-            reverse("admin:onboarding_institutiontype_changelist"),
-            reverse("admin:onboarding_institutiontype_change", args=[InstitutionType.objects.first().pk]),
-            reverse("admin:onboarding_requirement_change", args=[Requirement.objects.first().pk]),
-            reverse("admin:onboarding_lettertemplate_changelist"),
-            reverse("admin:onboarding_lettertemplate_change", args=[LetterTemplate.objects.first().pk]),
-            reverse("admin:onboarding_reviewerrule_changelist"),
-            reverse("admin:billing_billingtype_changelist"),
-            reverse("admin:billing_creditpackage_changelist"),
-            reverse("admin:billing_tariff_changelist"),
-            reverse("admin:billing_billingaccount_changelist"),
-            reverse("admin:billing_billingaccount_change", args=[self.account.pk]),
-            reverse("admin:billing_statement_changelist"),
-            reverse("admin:accounts_user_changelist"),
+            reverse("admin:onboarding_application_change", args=[self.under_review.pk]),
         ]
+        for model in admin.site._registry:
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            pages.append(reverse(f"{name}_changelist"))
+            first = model._default_manager.order_by("pk").first()
+            if first is not None and model is not Application:
+                pages.append(reverse(f"{name}_change", args=[first.pk]))
         return pages
 
 
