@@ -5,13 +5,16 @@ submitted application (its status page) and an active customer account (account,
 the admin and finance pages over that same data.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.urls import reverse
 
-from billing.models import BillingAccount
+from billing.models import BillingAccount, StatementLine
 from billing.tests.customers import active_account
 from finance.reports import REPORTS
+from finance.tests.helpers import issue
 from onboarding.models import Application
 from onboarding.tests.helpers import draft_with_answers, submitted
 from onboarding.views import STEP_SLUGS
@@ -73,6 +76,16 @@ class World:
 
 def build_world(applicant, reviewer) -> World:
     account = active_account(applicant, reviewer)
+    # One issued statement with a line: the customer's list, its phone cards and the admin's statement form.
+    statement = issue(account, datetime.date(2026, 11, 1), "250.00")
+    StatementLine.objects.create(
+        statement=statement,
+        position=1,
+        description="Kasım 2026 SMS gönderimi",
+        quantity=Decimal("2500"),
+        unit_price=Decimal("0.1000"),
+        amount=Decimal("250.00"),
+    )
     under_review = submitted(applicant, type_code="company")
     draft = draft_with_answers(applicant, type_code="municipality")
     return World(draft=draft, under_review=under_review, account=account)
