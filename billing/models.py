@@ -278,8 +278,8 @@ class BillingAccount(models.Model):
     balance = models.IntegerField(_("kontör bakiyesi"), default=0, editable=False)
     low_balance_threshold = models.PositiveIntegerField(_("düşük bakiye uyarı eşiği"), null=True, blank=True)
     # True from the moment the balance falls below the threshold (one alert sent) until it rises to it again.
-    low_balance_alerted = models.BooleanField(default=False, editable=False)
-    low_balance_crossings = models.PositiveIntegerField(default=0, editable=False)
+    low_balance_alerted = models.BooleanField(_("düşük bakiye uyarısı gönderildi"), default=False, editable=False)
+    low_balance_crossings = models.PositiveIntegerField(_("düşük bakiyeye inme sayısı"), default=0, editable=False)
     opened_at = models.DateTimeField(_("açıldı"), default=timezone.now)
 
     class Meta:
@@ -407,7 +407,9 @@ class CreditLot(models.Model):
     account = models.ForeignKey(
         BillingAccount, verbose_name=_("hesap"), on_delete=models.PROTECT, related_name="credit_lots"
     )
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
+    entry = models.OneToOneField(
+        LedgerEntry, verbose_name=_("kontör hareketi"), on_delete=models.PROTECT, related_name="lot"
+    )
     source = models.CharField(_("kaynak"), max_length=7, choices=CreditSource.choices)
     credits = models.PositiveIntegerField(_("kontör"))
     remaining = models.PositiveIntegerField(_("kalan"))
@@ -439,9 +441,13 @@ class CreditLot(models.Model):
 class LedgerAllocation(InsertOnly):
     """How many credits one entry took from (negative) or put back into (positive) one lot."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="allocations")
-    lot = models.ForeignKey(CreditLot, on_delete=models.PROTECT, related_name="allocations")
-    credits = models.IntegerField()
+    entry = models.ForeignKey(
+        LedgerEntry, verbose_name=_("kontör hareketi"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    lot = models.ForeignKey(
+        CreditLot, verbose_name=_("kontör partisi"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    credits = models.IntegerField(_("kontör"))
 
     class Meta:
         verbose_name = _("kontör dağılımı")
@@ -480,7 +486,7 @@ class PackageOrder(models.Model):
     status = models.CharField(_("durum"), max_length=10, choices=Status.choices, default=Status.PENDING)
     payment_method = models.CharField(_("ödeme yöntemi"), max_length=20, default="bank_transfer")
     payment_reference = models.CharField(_("ödeme referansı"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(_("tekillik anahtarı"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("oluşturuldu"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sipariş veren"), on_delete=models.PROTECT, related_name="+"
@@ -494,10 +500,10 @@ class PackageOrder(models.Model):
         blank=True,
         related_name="+",
     )
-    cancelled_at = models.DateTimeField(_("iptal"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("İptal zamanı"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("iptal eden"),
+        verbose_name=_("İptal eden"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -580,7 +586,9 @@ class DeliveryRecord(models.Model):
     parts = models.PositiveSmallIntegerField(_("SMS parçası"))
     plan = models.CharField(_("plan"), max_length=10, choices=Plan.choices)
     charged = models.PositiveIntegerField(_("düşülen kontör"), default=0)
-    report = models.ForeignKey(DeliveryReport, on_delete=models.PROTECT, related_name="+", null=True)
+    report = models.ForeignKey(
+        DeliveryReport, verbose_name=_("teslim raporu"), on_delete=models.PROTECT, related_name="+", null=True
+    )
     updated_at = models.DateTimeField(_("güncellendi"), default=timezone.now)
 
     class Meta:
@@ -604,7 +612,9 @@ class UsageMonth(models.Model):
     """Parts per account, calendar month (Europe/Istanbul) and plan, by status: kept by the importer in the same
     transaction as the records, so that finance pages and statements never scan the records."""
 
-    account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="usage_months")
+    account = models.ForeignKey(
+        BillingAccount, verbose_name=_("hesap"), on_delete=models.PROTECT, related_name="usage_months"
+    )
     month = models.DateField(_("ay"))
     plan = models.CharField(_("plan"), max_length=10, choices=Plan.choices)
     delivered = models.BigIntegerField(_("teslim edilen"), default=0)
@@ -645,9 +655,9 @@ class UsageMonth(models.Model):
 class StatementSequence(models.Model):
     """The last number used per prefix and year; locked to take the next, so numbers are gap-free and never reused."""
 
-    prefix = models.CharField(max_length=3)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(_("önek"), max_length=3)
+    year = models.PositiveSmallIntegerField(_("yıl"))
+    last_number = models.PositiveIntegerField(_("son numara"), default=0)
 
     class Meta:
         verbose_name = _("fatura numarası serisi")
@@ -747,8 +757,8 @@ class Statement(InsertOnly):
 
 
 class StatementLine(InsertOnly):
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
-    position = models.PositiveSmallIntegerField()
+    statement = models.ForeignKey(Statement, verbose_name=_("fatura"), on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("sıra"))
     description = models.CharField(_("açıklama"), max_length=300)
     quantity = models.DecimalField(_("miktar"), max_digits=14, decimal_places=0)
     unit = models.CharField(_("birim"), max_length=20, default="Adet")

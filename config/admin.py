@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import BaseModelAdmin
 from django.http import HttpResponseBadRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,5 +38,27 @@ class PortalAdminSite(admin.AdminSite):
         return guarded
 
 
+_django_formfield_for_dbfield = BaseModelAdmin.formfield_for_dbfield
+
+
+def formfield_named_by_its_label(self, db_field, request, **kwargs):
+    """Django's form field for a model field, its input named by the field's label (aria-label).
+
+    In a tabular inline (rejection reasons, requirements, prices, tariff tiers) and in a list's editable columns
+    Django renders inputs with no <label>: only the column header shows the name, and a screen reader announces
+    none for the control (axe: label, select-name). On a change form the name repeats the visible label.
+    """
+    formfield = _django_formfield_for_dbfield(self, db_field, request, **kwargs)
+    if formfield is not None and not formfield.widget.is_hidden:
+        # The related-object wrapper renders the widget it wraps; a fresh dict, since a widget may be shared.
+        widget = getattr(formfield.widget, "widget", formfield.widget)
+        widget.attrs = {"aria-label": capfirst(formfield.label or db_field.verbose_name), **widget.attrs}
+    return formfield
+
+
 class PortalAdminConfig(AdminConfig):
     default_site = "config.admin.PortalAdminSite"
+
+    def ready(self):
+        BaseModelAdmin.formfield_for_dbfield = formfield_named_by_its_label
+        super().ready()

@@ -361,6 +361,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LANGUAGE_CODE = "tr"
 LANGUAGES = [("tr", _("Türkçe")), ("en", _("İngilizce"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date order per language: the English formats are day-first too (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Istanbul"
 USE_I18N = True
 USE_TZ = True

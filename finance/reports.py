@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf, Trunc
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
@@ -360,6 +361,8 @@ class PlanHistoryReport(Report):
                 # The first plan is the one the applicant chose in the wizard; the actor only opened the account.
                 row["change"] = _("Başvuruda seçilen")
                 row["who"] = row["owner_name"]
+            # A reason the portal itself wrote is stored in Turkish; shown in the reader's language (free text stays).
+            row["reason"] = gettext(row["reason"]) if row["reason"] else row["reason"]
         return rows
 
     def overview(self, f):

@@ -181,7 +181,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Belediye mührü ve Belediye Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the municipality's seal and the mayor's stamp and signature.",
                 None,
@@ -216,7 +216,15 @@ INSTITUTION_TYPES = [
         "description_en": "Associations, foundations, cooperatives and housing-estate managements.",
         "template": "B",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Board decision about SMS (template B)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Board decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 REQ,
                 "decision_book_first_page",
@@ -253,7 +261,15 @@ INSTITUTION_TYPES = [
         "description_en": "Public, university and private hospitals.",
         "template": "B",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Board decision about SMS (template B)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Board decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 REQ,
                 "decision_book_first_page",
@@ -299,7 +315,15 @@ INSTITUTION_TYPES = [
         "description_en": "Neighbourhood and village headman offices.",
         "template": "C",
         "requirements": [
-            (REQ, "sms_decision", "SMS karar örneği", "Decision about SMS (template C)", "", "", None),
+            (
+                REQ,
+                "sms_decision",
+                "SMS karar örneği",
+                "Headman's decision on using SMS (the portal's sample)",
+                "",
+                "",
+                None,
+            ),
             (
                 COND,
                 "decision_book_first_page",
@@ -355,7 +379,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Oda mührü ve Oda Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the chamber's seal and the president's stamp and signature.",
                 None,
@@ -394,7 +418,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template A)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Parti mührü ve Parti Başkanının kaşesi ve imzası mutlaka olmalıdır.",
                 "Must bear the party's seal and the party president's stamp and signature.",
                 None,
@@ -442,7 +466,7 @@ INSTITUTION_TYPES = [
                 REQ,
                 "sms_letter",
                 "SMS yazı örneği",
-                "The authorisation letter (template D)",
+                "SMS authorisation letter (the portal's sample, on your letterhead)",
                 "Dekan veya bölüm başkanı tarafından imzalanır; üniversite veya okul mührü ile imzalayanın kaşesi ve "
                 "imzası olmalıdır.",
                 "Signed by the dean or head of department, with the university's or school's seal and the "

@@ -282,8 +282,8 @@ class ReviewerRule(Bilingual):
     position = models.PositiveSmallIntegerField(_("sıra"), default=0)
 
     class Meta:
-        verbose_name = _("inceleme kuralı")
-        verbose_name_plural = _("inceleme kuralları")
+        verbose_name = _("İnceleme kuralı")
+        verbose_name_plural = _("İnceleme kuralları")
         ordering = ["institution_type__position", "position", "id"]
 
     def __str__(self) -> str:
@@ -345,8 +345,8 @@ class Application(models.Model):
     )
     tax_office = models.CharField(_("vergi dairesi"), max_length=100, blank=True)
     address = models.TextField(_("adres"), max_length=500, blank=True)
-    province = models.CharField(_("il"), max_length=2, blank=True)
-    district = models.CharField(_("ilçe"), max_length=100, blank=True)
+    province = models.CharField(_("İl"), max_length=2, blank=True)
+    district = models.CharField(_("İlçe"), max_length=100, blank=True)
     phone = models.CharField(_("telefon"), max_length=16, blank=True)
     email = models.EmailField(_("kurum e-postası"), blank=True)
     signatory_name = models.CharField(_("yetkili adı soyadı"), max_length=150, blank=True)
@@ -387,8 +387,12 @@ class Application(models.Model):
     # Written by the reminder sweep only (reminders.services): nothing about the application can become newly due
     # for a reminder before `reminders_due_at`, as long as `updated_at` is still `reminders_seen_at` (the value the
     # sweep read). Empty: look at it on the next sweep.
-    reminders_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
-    reminders_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminders_due_at = models.DateTimeField(
+        _("hatırlatma zamanı"), null=True, blank=True, editable=False, db_index=True
+    )
+    reminders_seen_at = models.DateTimeField(
+        _("hatırlatmada görülen değişiklik"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(
         excluded_fields=["updated_at", "completed_steps", "reminders_due_at", "reminders_seen_at"],

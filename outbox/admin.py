@@ -40,7 +40,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def recipients(self, email: OutboxEmail) -> str:
         return ", ".join(email.to[:3]) + (f" (+{len(email.to) - 3})" if len(email.to) > 3 else "")
 
-    @admin.display(description=_("ilgili kayıt"))
+    @admin.display(description=_("İlgili kayıt"))
     def about(self, email: OutboxEmail) -> str:
         return f"{email.about_type} #{email.about_id}" if email.about_type else "—"
 

@@ -25,11 +25,11 @@ class OutboxEmail(models.Model):
     template = models.CharField(_("şablon"), max_length=100)
     language = models.CharField(_("dil"), max_length=8)
     # The values the templates print. Cleared once the message is sent: a sent message keeps no links or tokens.
-    context = models.JSONField(_("içerik"), default=dict, blank=True)
+    context = models.JSONField(_("İçerik"), default=dict, blank=True)
     # Extra headers (List-Unsubscribe on reminders); Message-ID is the outbox's own.
     headers = models.JSONField(_("ek başlıklar"), default=dict, blank=True)
-    about_type = models.CharField(_("ilgili kayıt türü"), max_length=100, blank=True)
-    about_id = models.BigIntegerField(_("ilgili kayıt no"), null=True, blank=True)
+    about_type = models.CharField(_("İlgili kayıt türü"), max_length=100, blank=True)
+    about_id = models.BigIntegerField(_("İlgili kayıt no"), null=True, blank=True)
     state = models.CharField(_("durum"), max_length=16, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("deneme"), default=0)
     created_at = models.DateTimeField(_("oluşturulma"), auto_now_add=True)
