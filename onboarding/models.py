@@ -721,7 +721,7 @@ class IssuedContract(models.Model):
     contract = models.ForeignKey(
         ContractTemplate, verbose_name=_("sözleşme sürümü"), on_delete=models.PROTECT, related_name="issues"
     )
-    first_issued_at = models.DateTimeField(_("ilk verildiği zaman"), auto_now_add=True)
+    first_issued_at = models.DateTimeField(_("İlk verildiği zaman"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("verilen sözleşme")

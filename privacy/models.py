@@ -112,8 +112,8 @@ class DataSubjectRequest(models.Model):
     staff_note = models.TextField(_("personel notu"), blank=True)
 
     class Meta:
-        verbose_name = _("ilgili kişi başvurusu")
-        verbose_name_plural = _("ilgili kişi başvuruları")
+        verbose_name = _("İlgili kişi başvurusu")
+        verbose_name_plural = _("İlgili kişi başvuruları")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -12,7 +12,17 @@ from onboarding import services
 from onboarding.models import Application, ReviewerRule
 from onboarding.tests.helpers import submitted
 
-PORTAL_APPS = {"accounts", "onboarding", "documents", "billing", "outbox", "reminders", "finance"}
+PORTAL_APPS = {
+    "accounts",
+    "onboarding",
+    "documents",
+    "billing",
+    "outbox",
+    "reminders",
+    "finance",
+    "privacy",
+    "support",
+}
 
 
 def _portal_models():

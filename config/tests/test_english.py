@@ -17,7 +17,19 @@ from onboarding.services import checklist
 
 TURKISH_LETTERS = re.compile(r"[çğıöşüÇĞİÖŞÜ]")
 # Names that stay Turkish in English, as on every Turkish document: a tax (ÖİV, beside KDV) and company forms.
-OFFICIAL_TERMS = ["ÖİV", "Ltd. Şti.", "A.Ş."]
+# Official names kept in Turkish inside English text: taxes, company forms, the law's article letters, agencies and
+# systems, and the names of documents and menus a reader must find as written.
+OFFICIAL_TERMS = [
+    "ÖİV",
+    "Ltd. Şti.",
+    "A.Ş.",
+    "5/2-ç",
+    "İYS",
+    "TÜRKPATENT",
+    "Vergi Levhası Sorgulama / Yazdırma",
+    "Vergi Levhası",
+    "imza sirküleri",
+]
 
 
 def visible_text(html: str) -> str:
@@ -33,6 +45,8 @@ def data_values(world, *people) -> list[str]:
     values = [
         settings.PORTAL_RESELLER_NAME,
         settings.PORTAL_CARGO_ADDRESS,
+        *settings.PORTAL_DATA_CONTROLLER.values(),
+        *settings.PORTAL_SELLER.values(),
         *(name for _code, name in PROVINCE_CHOICES),
     ]
     for application in (world.draft, world.under_review, world.account.application):
