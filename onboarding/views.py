@@ -169,8 +169,11 @@ def _progress(application: Application, current: str, documents_complete: bool) 
 @require_safe
 def application_start(request: HttpRequest) -> HttpResponse:
     """The applicant's applications with their states (where login lands); with none yet, a new draft straight away
-    (unless they just deleted their last one: ``?liste``). Staff land in the admin."""
+    (unless they just deleted their last one: ``?liste``). Staff land where they work: finance in the finance area,
+    reviewers and superusers in the admin."""
     if request.user.is_staff:
+        if request.user.has_perm("billing.view_billingaccount") and not request.user.is_superuser:
+            return redirect("finance:dashboard")
         return redirect("admin:index")
     applications = list(
         Application.objects.filter(applicant=request.user).select_related("institution_type").order_by("-created_at")

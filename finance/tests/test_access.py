@@ -100,3 +100,13 @@ def test_the_finance_area_speaks_english_on_request(client, finance):
     assert "Finance overview" in dashboard and "Package revenue by month" in dashboard
     assert "Accounts by plan" in accounts and "Download CSV" in accounts and "On this plan since" in accounts
     assert "Prepaid" in accounts  # the plan, by its translated label
+
+
+def test_finance_lands_in_the_finance_area_after_login_and_reviewers_in_the_admin(client, finance, reviewer):
+    from conftest import PASSWORD
+
+    landed = client.post("/hesap/giris/", {"username": finance.email, "password": PASSWORD}, follow=True)
+    assert landed.redirect_chain[-1][0] == "/finans/"
+    client.logout()
+    landed = client.post("/hesap/giris/", {"username": reviewer.email, "password": PASSWORD}, follow=True)
+    assert landed.redirect_chain[-1][0] == "/admin/"
