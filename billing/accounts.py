@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import BillingAccount, Plan, PlanChange
 from onboarding.models import Application
+from onboarding.turkish import province_name
 
 
 class AccountError(Exception):
@@ -19,9 +20,7 @@ class AccountError(Exception):
 
 
 def billing_address(application: Application) -> str:
-    from localflavor.tr.tr_provinces import PROVINCE_CHOICES
-
-    province = str(dict(PROVINCE_CHOICES).get(application.province, ""))
+    province = province_name(application.province)
     place = " / ".join(part for part in (application.district, province) if part)
     return "\n".join(part for part in (application.address.strip(), place) if part)
 

@@ -6,14 +6,10 @@ text, so a later version comes into force for new applications only (staff add v
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 
 from onboarding.models import Application, ContractTemplate, IssuedContract
-
-PROVINCE_NAMES = dict(PROVINCE_CHOICES)
+from onboarding.turkish import format_phone, province_name
 
 
 def contract_for(application: Application) -> ContractTemplate | None:
@@ -33,26 +29,16 @@ def issued_version(application: Application) -> str:
     return issued.contract.version if issued else ""
 
 
-def display_phone(number: str) -> str:
-    """ "+902623731000" as Turks write it, "0262 373 10 00"; anything else as given."""
-    digits = re.sub(r"\D", "", number or "")
-    if digits.startswith("90") and len(digits) == 12:
-        digits = "0" + digits[2:]
-    if len(digits) == 11 and digits.startswith("0"):
-        return f"{digits[:4]} {digits[4:7]} {digits[7:9]} {digits[9:]}"
-    return number
-
-
 def contract_values(application: Application) -> dict[str, str]:
     """The contract's blanks, from the application and the settings; an empty one stays a dotted line."""
-    place = " / ".join(part for part in (application.district, PROVINCE_NAMES.get(application.province, "")) if part)
+    place = " / ".join(part for part in (application.district, province_name(application.province)) if part)
     address = " ".join((application.address or "").split())
     return {
         "institution": application.legal_name,
         "tax_office": application.tax_office,
         "tax_number": application.tax_number,
         "address": f"{address}, {place}" if address and place else address or place,
-        "phone": display_phone(application.phone),
+        "phone": format_phone(application.phone),
         "email": application.email,
         "signatory_name": application.signatory_name,
         "signatory_title": application.signatory_title,

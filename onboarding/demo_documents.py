@@ -18,14 +18,12 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from localflavor.tr.tr_provinces import PROVINCE_CHOICES
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from onboarding import pdf
 from onboarding.models import Application
-
-PROVINCES = dict(PROVINCE_CHOICES)
+from onboarding.turkish import province_name
 
 # Which kinds are photographed rather than printed to PDF, and in which format.
 PHOTOGRAPHED = {"id_copy": "jpeg", "decision_book_first_page": "png"}
@@ -39,7 +37,7 @@ class DemoFile:
 
 
 def _province(application: Application) -> str:
-    return str(PROVINCES.get(application.province, application.province))
+    return province_name(application.province)
 
 
 def _date(application: Application) -> str:

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from support.phones import display_phone
+from onboarding.turkish import format_phone
 
 
 def contacts(request) -> dict:
@@ -9,6 +9,6 @@ def contacts(request) -> dict:
         "PORTAL_DATA_CONTROLLER": settings.PORTAL_DATA_CONTROLLER,
         "PORTAL_SUPPORT": {
             **settings.PORTAL_SUPPORT,
-            "phone_display": display_phone(settings.PORTAL_SUPPORT["phone"]),
+            "phone_display": format_phone(settings.PORTAL_SUPPORT["phone"]),
         },
     }

@@ -374,6 +374,6 @@ def test_the_contract_and_every_letter_render_without_a_weasyprint_warning(db, c
     [("+902623731000", "0262 373 10 00"), ("+905321234567", "0532 123 45 67"), ("", ""), ("12", "12")],
 )
 def test_phone_numbers_on_the_contract_are_written_as_turks_write_them(raw, shown):
-    from onboarding.contracts import display_phone
+    from onboarding.turkish import format_phone
 
-    assert display_phone(raw) == shown
+    assert format_phone(raw) == shown

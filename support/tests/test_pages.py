@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 
 from onboarding.models import InstitutionType
-from support.phones import display_phone
+from onboarding.turkish import format_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_the_help_page_is_linked_from_the_navbar_and_speaks_english(client):
     [("+902163950000", "0216 395 00 00"), ("02163950000", "0216 395 00 00"), ("444 1 555", "444 1 555")],
 )
 def test_phone_numbers_are_shown_as_turks_write_them(number, shown):
-    assert display_phone(number) == shown
+    assert format_phone(number) == shown
 
 
 @override_settings(DEBUG=False)
