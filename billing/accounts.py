@@ -5,6 +5,7 @@ import bisect
 import datetime
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,13 +141,21 @@ class PlanHistory:
 
 
 def refresh_plans(today: datetime.date | None = None) -> int:
-    """Bring `BillingAccount.plan` up to the changes that took effect by `today` (the daily billing job)."""
+    """Bring `BillingAccount.plan` up to the latest change in effect by `today` (the daily billing job); however long
+    the job did not run, every account whose plan lags its history is found, in one query."""
     today = today or timezone.localdate()
+    latest = (
+        PlanChange.objects.filter(account=OuterRef("pk"), effective_from__lte=today)
+        .order_by("-effective_from", "-id")
+        .values("to_plan")[:1]
+    )
+    stale = (
+        BillingAccount.objects.annotate(in_effect=Subquery(latest))
+        .exclude(in_effect=None)
+        .exclude(plan=F("in_effect"))
+        .values_list("pk", "in_effect")
+    )
     changed = 0
-    due = PlanChange.objects.filter(effective_from__lte=today, effective_from__gte=today - datetime.timedelta(days=7))
-    for account_id in due.values_list("account_id", flat=True).distinct():
-        account = BillingAccount.objects.get(pk=account_id)
-        plan = plan_on(account, today)
-        if plan != account.plan:
-            changed += BillingAccount.objects.filter(pk=account_id).update(plan=plan)
+    for account_id, plan in stale:
+        changed += BillingAccount.objects.filter(pk=account_id).update(plan=plan)
     return changed

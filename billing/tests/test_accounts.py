@@ -117,3 +117,14 @@ def test_reviewers_cannot_open_accounts_or_change_plans(client, reviewer, applic
 
     assert client.get(f"/admin/billing/billingaccount/{account.pk}/change/").status_code == 403
     assert client.get(f"/admin/billing/billingaccount/{account.pk}/plan/").status_code == 403
+
+
+def test_plans_catch_up_however_long_the_daily_job_did_not_run(applicant, finance):
+    account = make_account(applicant, plan="prepaid")
+    later = timezone.localdate() + datetime.timedelta(days=3)
+    accounts.change_plan(account, to_plan="invoiced", effective_from=later, reason="Faturalıya geçiş", actor=finance)
+
+    assert accounts.refresh_plans(later + datetime.timedelta(days=40)) == 1
+    assert accounts.refresh_plans(later + datetime.timedelta(days=41)) == 0
+    account.refresh_from_db()
+    assert account.plan == "invoiced"
