@@ -162,6 +162,8 @@ TEMPLATES = [
     },
 ]
 
+# The stock widgets written by Python, the same markup as their templates (config/form_renderer.py).
+FORM_RENDERER = "config.form_renderer.FastWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

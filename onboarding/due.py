@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
@@ -106,12 +107,9 @@ def _awaiting_since(application_ids: list[int]) -> dict[int, datetime]:
 
 
 def _requirements_by_type(type_ids: Iterable[int]) -> dict[int, list[Requirement]]:
-    by_type: dict[int, list[Requirement]] = defaultdict(list)
-    for requirement in Requirement.objects.filter(institution_type_id__in=set(type_ids)).select_related(
-        "condition", "document_kind"
-    ):
-        by_type[requirement.institution_type_id].append(requirement)
-    return by_type
+    from onboarding import catalogue
+
+    return {type_id: catalogue.requirements_of(type_id) for type_id in set(type_ids)}
 
 
 def applicant_items(applications: list[Application], *, now: datetime) -> dict[int, list[DueItem]]:
@@ -239,6 +237,50 @@ def _items_of(application, requirements, documents, rejected, awaiting_since, no
     return found
 
 
+class _LiveRow(NamedTuple):
+    pk: int
+    application_id: int
+    requirement_id: int
+    status: str
+    decided_at: datetime | None
+    original_received_at: datetime | None
+    file_count: int
+
+
+def _items_from_checklist(application, checklist: list, events: list | None, now: datetime) -> list[DueItem]:
+    """applicant_items' rules on a checklist already read (its documents come with requirement and reason)."""
+    from onboarding import catalogue
+
+    documents = [item.document for item in checklist if item.document is not None]
+    rows = [
+        _LiveRow(
+            item.document.pk,
+            application.pk,
+            item.document.requirement_id,
+            item.document.status,
+            item.document.decided_at,
+            item.document.original_received_at,
+            len(item.files),
+        )
+        for item in checklist
+        if item.document is not None
+    ]
+    rejected = (
+        {document.pk: document for document in documents if document.status == "rejected"}
+        if application.status == S.CHANGES_REQUESTED
+        else {}
+    )
+    awaiting_since = None
+    if application.status == S.AWAITING_ORIGINALS:
+        if events is None:
+            awaiting_since = _awaiting_since([application.pk]).get(application.pk)
+        else:
+            moves = [event.created_at for event in events if event.to_status == S.AWAITING_ORIGINALS]
+            awaiting_since = max(moves) if moves else None
+    requirements = catalogue.requirements_of(application.institution_type_id)
+    return _items_of(application, requirements, rows, rejected, awaiting_since, now)
+
+
 def confirm_email_item(user, *, now: datetime) -> DueItem | None:
     """The address is not confirmed yet (nothing can be submitted until it is)."""
     if user.email_confirmed_at is not None or not user.is_active:
@@ -248,11 +290,20 @@ def confirm_email_item(user, *, now: datetime) -> DueItem | None:
     )
 
 
-def items_for_application(application: Application, *, now: datetime) -> list[DueItem]:
-    """One application's open items, with its applicant's unconfirmed address first (the applicant's page)."""
-    items = (
-        applicant_items([application], now=now)[application.pk] if application.status in OPEN_FOR_APPLICANT else []
-    )
+def items_for_application(
+    application: Application, *, now: datetime, checklist: list | None = None, events: list | None = None
+) -> list[DueItem]:
+    """One application's open items, with its applicant's unconfirmed address first (the applicant's page).
+
+    A page that already holds the application's checklist (onboarding.services.checklist) and, after submission,
+    its events passes them, and the items come from those rows: no query of its own.
+    """
+    if application.status not in OPEN_FOR_APPLICANT:
+        items = []
+    elif checklist is None:
+        items = applicant_items([application], now=now)[application.pk]
+    else:
+        items = _items_from_checklist(application, checklist, events, now)
     confirm = confirm_email_item(application.applicant, now=now)
     return ([confirm] if confirm else []) + items
 

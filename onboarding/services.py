@@ -80,14 +80,14 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
     if application.institution_type_id is None:
         return []
-    requirements = Requirement.objects.filter(institution_type_id=application.institution_type_id).select_related(
-        "condition", "document_kind"
-    )
+    from onboarding import catalogue
+
+    requirements = catalogue.requirements_of(application.institution_type_id)
     documents = {
         document.requirement_id: document
-        for document in Document.objects.filter(application=application, is_live=True).prefetch_related(
-            Prefetch("files", queryset=DocumentFile.objects.order_by("uploaded_at", "id"))
-        )
+        for document in Document.objects.filter(application=application, is_live=True)
+        .select_related("rejection_reason")
+        .prefetch_related(Prefetch("files", queryset=DocumentFile.objects.order_by("uploaded_at", "id")))
     }
     answers = application.condition_answers or {}
     items = []
@@ -95,6 +95,8 @@ def checklist(application: Application) -> list[ChecklistItem]:
         if not requirement.applies(answers):
             continue
         document = documents.get(requirement.id)
+        if document is not None:
+            document.requirement = requirement  # the catalogue's row: no query when a page names it
         items.append(
             ChecklistItem(
                 requirement=requirement,

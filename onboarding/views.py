@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing import estimates, pricing
+from billing import estimates
 from billing.forms import EstimateForm
-from billing.models import BillingType, CreditPackage
-from billing.taxes import rates_on
-from onboarding import due, forms, identifiers, services, workflow
-from onboarding.models import Application, Condition, InstitutionType
+from onboarding import catalogue, due, forms, identifiers, services, workflow
+from onboarding.models import Application, Condition
 from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
 from privacy.models import PrivacyText
@@ -25,15 +23,14 @@ from privacy.models import PrivacyText
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the service is, the guide's three steps, and the way in; package prices net, with each tax and total."""
-    rates = rates_on()
     return render(
         request,
         "onboarding/home.html",
         {
-            "institution_types": InstitutionType.objects.filter(is_active=True),
-            "billing_types": BillingType.objects.all(),
-            "packages": estimates.with_amounts(list(CreditPackage.objects.filter(is_active=True).priced()), rates),
-            "rates": rates,
+            "institution_types": catalogue.institution_types(),
+            "billing_types": catalogue.billing_types(),
+            "packages": catalogue.priced_packages(),
+            "rates": catalogue.rates_today(),
         },
     )
 
@@ -83,7 +80,9 @@ def _due_url(application: Application, item: due.DueItem) -> str:
     return reverse("onboarding:application-status", args=[application.reference]) + (f"#{anchor}" if anchor else "")
 
 
-def _due_context(request: HttpRequest, application: Application) -> dict:
+def _due_context(
+    request: HttpRequest, application: Application, *, checklist: list | None = None, events: list | None = None
+) -> dict:
     """The application's open items as its pages list them, and when we last reminded the applicant of them.
 
     A constant number of queries (onboarding.due reads the checklist and documents of the application at once).
@@ -100,7 +99,7 @@ def _due_context(request: HttpRequest, application: Application) -> dict:
             "action": DUE_ACTIONS.get(item.kind, ""),
             "url": _due_url(application, item),
         }
-        for item in due.items_for_application(application, now=now)
+        for item in due.items_for_application(application, now=now, checklist=checklist, events=events)
     ]
     reminders = reminders_of(application)
     return {
@@ -270,7 +269,7 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
         "previous_url": _step_url(application, services.STEPS[services.STEPS.index(step) - 1])
         if step != "type"
         else None,
-        **_due_context(request, application),
+        **_due_context(request, application, checklist=items),
     }
     status = context.pop("status", 200)
     return render(request, f"onboarding/step_{step}.html", context, status=status)
@@ -350,13 +349,16 @@ def _step_billing(request, application, context):
             initial["e_invoice_user"] = "yes" if application.e_invoice_user else "no"
         form = forms.BillingForm(initial=initial)
         messages_a_month, sample = application.expected_monthly_messages, ""
-    rates = rates_on()
-    packages = estimates.with_amounts(list(CreditPackage.objects.filter(is_active=True).priced()), rates)
+    packages = catalogue.priced_packages()
     context["form"] = form
-    context["billing_types"] = list(BillingType.objects.all())
+    context["billing_types"] = catalogue.billing_types()
     context["packages"] = packages
     context["billing_estimate"] = estimates.billing_estimate(
-        messages_a_month, sample, packages=packages, tiers=pricing.tiers_on(), rates=rates
+        messages_a_month,
+        sample,
+        packages=packages,
+        tiers=catalogue.tariff_tiers_today(),
+        rates=catalogue.rates_today(),
     )
     return None
 
@@ -513,16 +515,20 @@ def _billing_amounts(application: Application) -> dict:
     """For the summary's billing line: the chosen package's price today, or the invoiced cost of the expected volume
     (one part a message: the sample message is not stored), each net and with its taxes."""
     if application.credit_package_id is not None:
-        package = CreditPackage.objects.priced().filter(pk=application.credit_package_id).first()
-        if package is not None and package.price is not None:
-            return {"package_amounts": estimates.with_amounts([package], rates_on())[0].amounts}
+        amounts = catalogue.package_amounts(application.credit_package_id)
+        if amounts is not None:
+            return {"package_amounts": amounts}
     elif (
         application.billing_type
         and application.billing_type.code == "invoiced"
         and application.expected_monthly_messages
     ):
         result = estimates.billing_estimate(
-            application.expected_monthly_messages, "", packages=[], tiers=pricing.tiers_on(), rates=rates_on()
+            application.expected_monthly_messages,
+            "",
+            packages=[],
+            tiers=catalogue.tariff_tiers_today(),
+            rates=catalogue.rates_today(),
         )
         return {"invoiced_estimate": result}
     return {}
@@ -543,6 +549,7 @@ def _render_status(
     request, application, *, cargo_form=None, line_form=None, missing=None, status=200
 ) -> HttpResponse:
     items = services.checklist(application)
+    events = list(application.events.order_by("created_at"))
     return render(
         request,
         "onboarding/status.html",
@@ -562,8 +569,8 @@ def _render_status(
             "line_form": line_form
             or forms.CorporateLineNumberForm(initial={"number": format_phone(application.corporate_line_number)}),
             "missing": missing or [],
-            "events": list(application.events.order_by("created_at")),
-            **_due_context(request, application),
+            "events": events,
+            **_due_context(request, application, checklist=items, events=events),
         },
         status=status,
     )
@@ -688,13 +695,12 @@ def sms_parts(request: HttpRequest) -> HttpResponse:
     form = EstimateForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    rates = rates_on()
     result = estimates.billing_estimate(
         form.cleaned_data["expected_monthly_messages"],
         form.cleaned_data["sample_message"],
-        packages=list(CreditPackage.objects.filter(is_active=True).priced()),
-        tiers=pricing.tiers_on(),
-        rates=rates,
+        packages=catalogue.priced_packages(),
+        tiers=catalogue.tariff_tiers_today(),
+        rates=catalogue.rates_today(),
     )
     response = JsonResponse(estimates.as_json(result, request=request))
     response["Cache-Control"] = "private, no-store"

@@ -1,0 +1,95 @@
+"""The catalogue as pages read it: institution types, their requirements, billing types and priced packages.
+
+Read on nearly every page and changed by staff a few times a year, so each list is read once per process and kept
+until one of its rows changes (config.memo: cleared in this process at the commit, in the others within a second).
+The objects handed out are shared by every request of the process: read them, never change them.
+"""
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from billing import estimates, pricing
+from billing.models import BillingType, CreditPackage
+from billing.taxes import rates_on
+from config.memo import Memo
+from onboarding.models import InstitutionType, Requirement
+
+CATALOGUE = Memo(
+    "catalogue",
+    depends_on=[
+        "onboarding.InstitutionType",
+        "onboarding.LetterTemplate",
+        "onboarding.Requirement",
+        "onboarding.Condition",
+        "onboarding.DocumentKind",
+        "billing.BillingType",
+        "billing.CreditPackage",
+        "billing.PackagePrice",
+        "billing.TaxRate",
+        "billing.Tariff",
+        "billing.TariffTier",
+    ],
+)
+
+
+def _requirements_by_type() -> dict[int, list[Requirement]]:
+    by_type: dict[int, list[Requirement]] = defaultdict(list)
+    for requirement in Requirement.objects.select_related("condition", "document_kind"):
+        by_type[requirement.institution_type_id].append(requirement)
+    return dict(by_type)
+
+
+def requirements_of(institution_type_id: int | None) -> list[Requirement]:
+    """The type's requirements in checklist order, with their condition and document kind (one query per process)."""
+    if institution_type_id is None:
+        return []
+    return CATALOGUE.get("requirements", _requirements_by_type).get(institution_type_id, [])
+
+
+def institution_types() -> list[InstitutionType]:
+    """The types open for applications, in their order."""
+    return CATALOGUE.get("institution_types", lambda: list(InstitutionType.objects.filter(is_active=True)))
+
+
+def billing_types() -> list[BillingType]:
+    return CATALOGUE.get("billing_types", lambda: list(BillingType.objects.all()))
+
+
+def priced_packages() -> list[CreditPackage]:
+    """The packages on sale with today's net price and its taxes (`price`, `amounts`)."""
+    today = timezone.localdate()
+
+    def compute():
+        return estimates.with_amounts(
+            list(CreditPackage.objects.filter(is_active=True).priced(today)), rates_on(today)
+        )
+
+    return CATALOGUE.get(("packages", today), compute)
+
+
+def rates_today():
+    """Today's KDV and ÖİV rates (billing.taxes.rates_on)."""
+    today = timezone.localdate()
+    return CATALOGUE.get(("rates", today), lambda: rates_on(today))
+
+
+def tariff_tiers_today():
+    """The invoiced tariff's tiers in force today (billing.pricing.tiers_on)."""
+    today = timezone.localdate()
+    return CATALOGUE.get(("tiers", today), lambda: pricing.tiers_on(today))
+
+
+def package_amounts(package_id: int):
+    """A package's price today with its taxes, or None (not priced, or no such package)."""
+    return next((package.amounts for package in priced_packages_all() if package.pk == package_id), None)
+
+
+def priced_packages_all() -> list[CreditPackage]:
+    """Every package, on sale or not (an application may hold one taken off sale), priced as priced_packages()."""
+    today = timezone.localdate()
+
+    def compute():
+        return estimates.with_amounts(list(CreditPackage.objects.priced(today)), rates_on(today))
+
+    return CATALOGUE.get(("all packages", today), compute)
