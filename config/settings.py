@@ -158,6 +158,8 @@ TEMPLATES = [
                 "onboarding.context_processors.portal",
                 "support.context_processors.contacts",
             ],
+            # `{{ form.field|as_field }}`: crispy's Bootstrap 5 field markup, written by Python (config/form_fields.py).
+            "libraries": {"form_fields": "config.form_fields"},
         },
     },
 ]
