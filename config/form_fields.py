@@ -16,7 +16,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from config.form_renderer import _attrs
+from config.form_renderer import flat_attrs
 
 register = template.Library()
 
@@ -81,8 +81,9 @@ def _choices(field: BoundField) -> str:
             value = conditional_escape(option["value"])
             parts.append(
                 f'<div class="form-check"><input type="{option["type"]}" class="form-check-input{invalid}" '
-                f'name="{field.html_name}" value="{value}"{_attrs(option["attrs"])}>'
-                f'<label for="{option["attrs"].get("id", "")}" class="form-check-label">{_text(option["label"])}</label>'
+                f'name="{field.html_name}" value="{value}"{flat_attrs(option["attrs"])}>'
+                f'<label for="{option["attrs"].get("id", "")}" class="form-check-label">'
+                f"{_text(option['label'])}</label>"
             )
             if field.errors and number == len(options) and group_number == len(groups):
                 parts.append(_errors(field))
@@ -91,16 +92,20 @@ def _choices(field: BoundField) -> str:
     return "".join(parts) + _help(field)
 
 
+# Every value put into the markup below is escaped on the way in (labels, errors, option labels and values, widget
+# attributes); names and ids are the form's own. Help texts are shown as given, as crispy and Django do.
 @register.filter
 def as_field(field: BoundField) -> SafeString:
     widget = field.field.widget
     if isinstance(widget, forms.FileInput | forms.MultiWidget) or getattr(field.form, "helper", None) is not None:
         return as_crispy_field(field)
     if field.is_hidden:
-        return mark_safe(str(field))
+        return mark_safe(  # noqa: S308
+            str(field)
+        )
     wrapper_id = f"div_{field.auto_id}"
     if isinstance(widget, forms.CheckboxInput):
-        return mark_safe(
+        return mark_safe(  # noqa: S308
             f'<div class="mb-3"><div id="{wrapper_id}" class="{_wrapper_classes(field, "form-check")}">'
             f"{_widget(field, 'form-check-input')}{_label(field, 'label', 'form-check-label')}"
             f"{_errors(field)}{_help(field)}</div></div>"
@@ -111,13 +116,13 @@ def as_field(field: BoundField) -> SafeString:
             described = field.aria_describedby
             described = f' aria-describedby="{described}"' if described else ""
             label = f"<fieldset{described}>{_label(field, 'legend', 'form-label')}"
-        return mark_safe(
+        return mark_safe(  # noqa: S308
             f'<div id="{wrapper_id}" class="{_wrapper_classes(field, "mb-3")}">{label}{_choices(field)}'
             f"{'</fieldset>' if field.label else ''}</div>"
         )
     bootstrap = "form-select" if isinstance(widget, forms.Select) else "form-control"
     label = _label(field, "label", "form-label") if field.label else ""
-    return mark_safe(
+    return mark_safe(  # noqa: S308
         f'<div id="{wrapper_id}" class="{_wrapper_classes(field, "mb-3")}">{label}'
         f"{_widget(field, bootstrap)}{_errors(field)}{_help(field)}</div>"
     )

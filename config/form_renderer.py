@@ -24,7 +24,7 @@ def _text(value) -> str:
     return conditional_escape(localize(value))
 
 
-def _attrs(attrs: dict) -> str:
+def flat_attrs(attrs: dict) -> str:
     # attrs.html: a True value is a bare attribute, a False one is left out.
     out = []
     for name, value in attrs.items():
@@ -37,7 +37,9 @@ def _attrs(attrs: dict) -> str:
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_value(widget["value"])}"'
-    return f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    return (
+        f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{value}{flat_attrs(widget["attrs"])}>'
+    )
 
 
 # An included template keeps its file's final newline: input.html's output ends with one, and so do the option
@@ -50,7 +52,9 @@ def _input_option(option: dict) -> str:
 
 
 def _select_option(option: dict) -> str:
-    return f'<option value="{_value(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
+    return (
+        f'<option value="{_value(option["value"])}"{flat_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
+    )
 
 
 _OPTIONS = {
@@ -61,7 +65,7 @@ _OPTIONS = {
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_value(widget["name"])}"{flat_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_text(group_name)}">')
@@ -100,10 +104,24 @@ def _multiple_input(widget: dict) -> str | None:
 
 def _textarea(widget: dict) -> str:
     value = _text(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    return f'<textarea name="{_value(widget["name"])}"{flat_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
-_INPUTS = ("text", "email", "number", "password", "hidden", "url", "search", "tel", "date", "datetime", "time", "color", "file")
+_INPUTS = (
+    "text",
+    "email",
+    "number",
+    "password",
+    "hidden",
+    "url",
+    "search",
+    "tel",
+    "date",
+    "datetime",
+    "time",
+    "color",
+    "file",
+)
 PYTHON_WIDGETS = {
     **{f"{_W}{name}.html": _input for name in (*_INPUTS, "input", "checkbox")},
     _W + "select.html": _select,

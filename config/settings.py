@@ -158,7 +158,7 @@ TEMPLATES = [
                 "onboarding.context_processors.portal",
                 "support.context_processors.contacts",
             ],
-            # `{{ form.field|as_field }}`: crispy's Bootstrap 5 field markup, written by Python (config/form_fields.py).
+            # `{{ form.field|as_field }}`: crispy's Bootstrap 5 markup, written by Python (config/form_fields.py).
             "libraries": {"form_fields": "config.form_fields"},
         },
     },
