@@ -62,6 +62,13 @@ class Memo:
                 self._values[key] = value
             return value
 
+    def version(self) -> str | None:
+        """An identifier of the data the values come from, for keeping things derived from them elsewhere (a page
+        fragment, config.fragments); None when it cannot be known now (in a transaction, or the cache is down)."""
+        if connection.in_atomic_block or not self._fresh():
+            return None
+        return self._token
+
     def clear(self) -> None:
         """Forget every value here and tell the other processes to forget theirs."""
         token = uuid.uuid4().hex

@@ -159,7 +159,7 @@ TEMPLATES = [
                 "support.context_processors.contacts",
             ],
             # `{{ form.field|as_field }}`: crispy's Bootstrap 5 markup, written by Python (config/form_fields.py).
-            "libraries": {"form_fields": "config.form_fields"},
+            "libraries": {"form_fields": "config.form_fields", "fragments": "config.fragments"},
         },
     },
 ]

@@ -93,3 +93,33 @@ def priced_packages_all() -> list[CreditPackage]:
         return estimates.with_amounts(list(CreditPackage.objects.priced(today)), rates_on(today))
 
     return CATALOGUE.get(("all packages", today), compute)
+
+
+def version() -> str | None:
+    """The catalogue's version today, for markup built from it (config.fragments); None when it is not known."""
+    token = CATALOGUE.version()
+    return None if token is None else f"{token}:{timezone.localdate()}"
+
+
+def _by_id(rows) -> dict:
+    return {row.pk: row for row in rows}
+
+
+def at_hand() -> bool:
+    """Whether the catalogue can be read from memory now (not in a transaction, the cache reachable)."""
+    return CATALOGUE.version() is not None
+
+
+def attach(application) -> bool:
+    """Give the application its institution type (with its letter template), billing type and package from the
+    catalogue kept in memory, instead of joining them into its query; False when one is missing there."""
+    types = CATALOGUE.get("types by id", lambda: _by_id(InstitutionType.objects.select_related("letter_template")))
+    billing = CATALOGUE.get("billing types by id", lambda: _by_id(BillingType.objects.all()))
+    packages = CATALOGUE.get("packages by id", lambda: _by_id(CreditPackage.objects.all()))
+    for field, rows in (("institution_type", types), ("billing_type", billing), ("credit_package", packages)):
+        pk = getattr(application, f"{field}_id")
+        if pk is not None:
+            if pk not in rows:
+                return False  # created since the catalogue was read (its clearing is on its way): join it
+            setattr(application, field, rows[pk])
+    return True

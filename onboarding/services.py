@@ -46,11 +46,21 @@ STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
 
 
 def get_application_for_user(user: "User", reference: str) -> Application:
-    """The user's own application by reference; anyone else's (or none) is a 404."""
+    """The user's own application by reference, with its catalogue rows; anyone else's (or none) is a 404.
+
+    The catalogue rows come from memory (onboarding.catalogue) where it is at hand, joined into the query otherwise.
+    """
+    from onboarding import catalogue
+
+    applications = Application.objects.filter(reference=reference, applicant=user)
     try:
-        return Application.objects.select_related(
+        if catalogue.at_hand():
+            application = applications.get()
+            if catalogue.attach(application):
+                return application
+        return applications.select_related(
             "institution_type__letter_template", "billing_type", "credit_package"
-        ).get(reference=reference, applicant=user)
+        ).get()
     except Application.DoesNotExist:
         raise Http404 from None
 

@@ -27,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "onboarding/home.html",
         {
+            "catalogue_version": catalogue.version(),
             "institution_types": catalogue.institution_types(),
             "billing_types": catalogue.billing_types(),
             "packages": catalogue.priced_packages(),
@@ -87,7 +88,7 @@ def _due_context(
 
     A constant number of queries (onboarding.due reads the checklist and documents of the application at once).
     """
-    from reminders.services import reminders_of
+    from reminders.services import last_reminded_at
 
     now = timezone.now()
     # The page's reader is the applicant: their row is already loaded.
@@ -101,12 +102,10 @@ def _due_context(
         }
         for item in due.items_for_application(application, now=now, checklist=checklist, events=events)
     ]
-    reminders = reminders_of(application)
     return {
         "due_items": rows,
         "past_due_count": sum(1 for row in rows if row["is_past_due"]),
-        "last_reminded_at": reminders[0].created_at if reminders else None,
-        "reminder_count": len(reminders),
+        "last_reminded_at": last_reminded_at(application),
     }
 
 

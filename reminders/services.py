@@ -444,6 +444,9 @@ def _described(items: list[due.DueItem], now: datetime, *, reviewer: bool) -> tu
     return listed, groups, sum(1 for item in items if item.is_past_due(now))
 
 
-def reminders_of(application: Application) -> list[Reminder]:
-    """The reminders sent about an application, newest first (the applicant's page: "we reminded you on …")."""
-    return list(Reminder.objects.filter(application=application).order_by("-created_at")[:20])
+def last_reminded_at(application: Application):
+    """When we last reminded the applicant about this application, or None (the applicant's page: "we reminded you
+    on …")."""
+    return (
+        Reminder.objects.filter(application=application).order_by("-created_at").values_list("created_at", flat=True)
+    ).first()
