@@ -394,8 +394,13 @@ class Application(models.Model):
         _("hatırlatmada görülen değişiklik"), null=True, blank=True, editable=False
     )
 
+    # Counts every change to what the applicant's pages show: the application's row and its documents, files,
+    # events and reminders, whoever writes them (database triggers, migration 0015), so a page rendered at one
+    # version can be served again while the version holds (onboarding.page_cache).
+    page_version = models.PositiveBigIntegerField(_("sayfa sürümü"), default=0, editable=False)
+
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "completed_steps", "reminders_due_at", "reminders_seen_at"],
+        excluded_fields=["updated_at", "completed_steps", "reminders_due_at", "reminders_seen_at", "page_version"],
         verbose_name=_("başvuru geçmişi"),
     )
 

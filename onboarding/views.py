@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from billing import estimates
 from billing.forms import EstimateForm
-from onboarding import catalogue, due, forms, identifiers, services, workflow
+from onboarding import catalogue, due, forms, identifiers, page_cache, services, workflow
 from onboarding.models import Application, Condition
 from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
@@ -547,13 +549,16 @@ STEP_HANDLERS = {
 def _render_status(
     request, application, *, cargo_form=None, line_form=None, missing=None, status=200
 ) -> HttpResponse:
-    items = services.checklist(application)
-    events = list(application.events.order_by("created_at"))
-    return render(
-        request,
-        "onboarding/status.html",
-        {
+    """The status page. Its content is served again while the application and the catalogue are unchanged
+    (onboarding.page_cache), except when it shows a form's errors or what is missing (rendered for this request)."""
+
+    def render_content(csrf_placeholder: str | None) -> tuple[str, list]:
+        items = services.checklist(application)
+        events = list(application.events.order_by("created_at"))
+        due_context = _due_context(request, application, checklist=items, events=events)
+        context = {
             "application": application,
+            "csrf_placeholder": csrf_placeholder,
             "items": items,
             "rejected_count": sum(1 for item in items if item.document and item.document.status == "rejected"),
             "cargo_open": application.status in services.CARGO_OPEN,
@@ -569,10 +574,17 @@ def _render_status(
             or forms.CorporateLineNumberForm(initial={"number": format_phone(application.corporate_line_number)}),
             "missing": missing or [],
             "events": events,
-            **_due_context(request, application, checklist=items, events=events),
-        },
-        status=status,
-    )
+            **due_context,
+        }
+        html = render_to_string("onboarding/_status_body.html", context, request=request)
+        changes = [row["deadline"] for row in due_context["due_items"]] + [page_cache.arrival(application)]
+        return html, changes
+
+    if cargo_form is None and line_form is None and not missing:
+        body = page_cache.content("status", request, application, render_content)
+    else:
+        body = mark_safe(render_content(None)[0])  # noqa: S308 - the template's own rendering
+    return render(request, "onboarding/status.html", {"application": application, "body": body}, status=status)
 
 
 @login_required

@@ -1,0 +1,74 @@
+"""An applicant's page content, rendered once and served again while nothing it shows has changed.
+
+The status page reads the application's checklist, documents, files, events, reminders and the catalogue, and
+renders all of it: most of its CPU time, for a page the applicant reloads far more often than anything on it
+changes. Its content is stored in the shared cache under a key made of everything it depends on:
+
+- the application's `page_version`, which the database raises on any change to the application's row, its
+  documents, files, events or reminders (migration onboarding 0015) — so no write path can forget it;
+- the catalogue's version (requirement labels, the letter template; onboarding.catalogue);
+- the language, and whether the applicant's address is confirmed (the due list says so);
+- time: the stored content says until when it holds — the next deadline it shows (an item turns past due), the
+  day the originals are due to arrive, the next midnight (dates), and an hour at most.
+
+The CSRF token is the one thing that differs per visitor and session: the content is rendered with a placeholder,
+and the request's own token replaces it on the way out. Without the cache (down) or the catalogue's version (in a
+transaction), the content is rendered as before and not stored.
+"""
+
+import datetime
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from onboarding import catalogue
+
+# Random per process, so no page text can contain it by chance (or by an applicant's design).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+LONGEST = datetime.timedelta(hours=1)
+TIMEOUT = 24 * 60 * 60
+
+# render(csrf_token) -> (content, the instants at which what it shows changes by itself)
+Render = Callable[[str | None], tuple[str, list[datetime.datetime]]]
+
+
+def _key(name: str, request, application) -> str | None:
+    version = catalogue.version()
+    if version is None:
+        return None
+    confirmed = "c" if request.user.email_confirmed_at else "u"
+    return f"page:{name}:{application.pk}:{application.page_version}:{get_language()}:{confirmed}:{version}"
+
+
+def holds_until(now: datetime.datetime, changes: list[datetime.datetime]) -> datetime.datetime:
+    """The earliest of: an hour from now, the next local midnight, and each future instant in `changes`."""
+    local = timezone.localtime(now)
+    midnight = (local + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min([now + LONGEST, midnight, *(at for at in changes if at and at > now)])
+
+
+def content(name: str, request, application, render: Render) -> SafeString:
+    """The page's content for this request: stored while it holds, rendered (and stored) otherwise."""
+    key = _key(name, request, application)
+    now = timezone.now()
+    if key is None:
+        return mark_safe(render(None)[0])  # noqa: S308 - a template's own rendering
+    stored = cache.get(key)
+    if stored is None or stored[0] <= now:
+        html, changes = render(CSRF_PLACEHOLDER)
+        stored = (holds_until(now, changes), str(html))
+        cache.set(key, stored, TIMEOUT)
+    return mark_safe(stored[1].replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+
+
+def arrival(application) -> datetime.datetime | None:
+    """When the originals are due to have arrived (onboarding.due's ORIGINALS item appears then)."""
+    if application.cargo_recorded_at is None:
+        return None
+    return application.cargo_recorded_at + datetime.timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS)
