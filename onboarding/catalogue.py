@@ -56,13 +56,14 @@ def billing_types() -> list[BillingType]:
     return CATALOGUE.get("billing_types", lambda: list(BillingType.objects.all()))
 
 
-def priced_packages() -> list[CreditPackage]:
-    """The packages on sale with today's net price and its taxes (`price`, `amounts`)."""
+def priced_packages(rates=None) -> list[CreditPackage]:
+    """The packages on sale with today's net price and its taxes (`price`, `amounts`); `rates` are today's when the
+    caller holds them already (rates_today())."""
     today = timezone.localdate()
 
     def compute():
         return estimates.with_amounts(
-            list(CreditPackage.objects.filter(is_active=True).priced(today)), rates_on(today)
+            list(CreditPackage.objects.filter(is_active=True).priced(today)), rates or rates_today()
         )
 
     return CATALOGUE.get(("packages", today), compute)

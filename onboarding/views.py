@@ -25,6 +25,7 @@ from privacy.models import PrivacyText
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the service is, the guide's three steps, and the way in; package prices net, with each tax and total."""
+    rates = catalogue.rates_today()
     return render(
         request,
         "onboarding/home.html",
@@ -32,8 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "catalogue_version": catalogue.version(),
             "institution_types": catalogue.institution_types(),
             "billing_types": catalogue.billing_types(),
-            "packages": catalogue.priced_packages(),
-            "rates": catalogue.rates_today(),
+            "packages": catalogue.priced_packages(rates),
+            "rates": rates,
         },
     )
 
@@ -350,7 +351,8 @@ def _step_billing(request, application, context):
             initial["e_invoice_user"] = "yes" if application.e_invoice_user else "no"
         form = forms.BillingForm(initial=initial)
         messages_a_month, sample = application.expected_monthly_messages, ""
-    packages = catalogue.priced_packages()
+    rates = catalogue.rates_today()
+    packages = catalogue.priced_packages(rates)
     context["form"] = form
     context["billing_types"] = catalogue.billing_types()
     context["packages"] = packages
@@ -359,7 +361,7 @@ def _step_billing(request, application, context):
         sample,
         packages=packages,
         tiers=catalogue.tariff_tiers_today(),
-        rates=catalogue.rates_today(),
+        rates=rates,
     )
     return None
 
