@@ -395,8 +395,8 @@ class Application(models.Model):
     )
 
     # Counts every change to what the applicant's pages show: the application's row and its documents, files,
-    # events and reminders, whoever writes them (database triggers, migration 0015), so a page rendered at one
-    # version can be served again while the version holds (onboarding.page_cache).
+    # events, reminders, sender IDs, consents and contracts, whoever writes them (database triggers, migration
+    # 0015), so a page rendered at one version can be served again while the version holds (onboarding.page_cache).
     page_version = models.PositiveBigIntegerField(_("sayfa sürümü"), default=0, editable=False)
 
     history = HistoricalRecords(

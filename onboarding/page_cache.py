@@ -17,20 +17,21 @@ transaction), the content is rendered as before and not stored.
 """
 
 import datetime
-import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from onboarding import catalogue
 
-# Random per process, so no page text can contain it by chance (or by an applicant's design).
-CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# The same in every process that shares the store (it is in the stored content), and secret (derived from
+# SECRET_KEY), so no text an applicant types can contain it.
+CSRF_PLACEHOLDER = f"csrf-{salted_hmac('onboarding.page_cache', 'csrf placeholder').hexdigest()[:32]}"
 LONGEST = datetime.timedelta(hours=1)
 TIMEOUT = 24 * 60 * 60
 

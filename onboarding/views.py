@@ -254,9 +254,26 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
             return redirect(_step_url(application, step))
         if result is not None:
             return result
+        # A form with errors: its content is this request's own.
+        body, status = _step_content(request, application, step, context, None)
     else:
-        handler(request, application, context)
+        # A step shown: its content holds while the application and the catalogue do (onboarding.page_cache).
+        def render_content(csrf_placeholder):
+            handler(request, application, context)
+            html = _step_content(request, application, step, context, csrf_placeholder)[0]
+            return html, [row["deadline"] for row in context["due_items"]]
 
+        body, status = page_cache.content(f"step:{step}", request, application, render_content), 200
+    return render(
+        request,
+        "onboarding/wizard_page.html",
+        {"application": application, "step": step, "step_title": STEP_TITLES[step], "body": body},
+        status=status,
+    )
+
+
+def _step_content(request, application, step: str, context: dict, csrf_placeholder: str | None):
+    """A step's content (onboarding/wizard_base.html with the step's block) and its HTTP status."""
     items = context.get("items")
     if items is None:
         items = services.checklist(application)
@@ -265,6 +282,7 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
     )
     context |= {
         "application": application,
+        "csrf_placeholder": csrf_placeholder,
         "step": step,
         "step_title": STEP_TITLES[step],
         "progress": _progress(application, step, documents_complete),
@@ -274,7 +292,7 @@ def application_step(request: HttpRequest, reference: str, slug: str) -> HttpRes
         **_due_context(request, application, checklist=items),
     }
     status = context.pop("status", 200)
-    return render(request, f"onboarding/step_{step}.html", context, status=status)
+    return mark_safe(render_to_string(f"onboarding/step_{step}.html", context, request=request)), status  # noqa: S308
 
 
 def _next(application: Application, step: str) -> HttpResponse:

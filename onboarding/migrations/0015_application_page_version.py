@@ -3,7 +3,8 @@
 The applicant's status page is served again from a stored rendering while nothing it shows has changed
 (onboarding.page_cache). "Nothing has changed" must hold whoever writes — a service, the admin, the reminder sweep's
 bulk inserts, a queryset update — so the database keeps the count: any update of the application's row, and any
-insert, update or delete of its documents, their files, its events and its reminders, raises `page_version`.
+insert, update or delete of its documents, their files, its events, reminders, sender IDs, consents and issued
+contracts, raises `page_version`.
 
 On PostgreSQL the child tables' triggers run once per statement over the changed rows (transition tables), so the
 reminder sweep's bulk insert of thousands of reminders raises each application once, not once per row.
@@ -19,6 +20,9 @@ CHILDREN = {
     ),
     "onboarding_applicationevent": "SELECT application_id FROM changed",
     "reminders_reminder": "SELECT application_id FROM changed WHERE application_id IS NOT NULL",
+    "onboarding_senderid": "SELECT application_id FROM changed",
+    "onboarding_consent": "SELECT application_id FROM changed WHERE application_id IS NOT NULL",
+    "onboarding_issuedcontract": "SELECT application_id FROM changed",
 }
 EVENTS = {"INSERT": "NEW", "UPDATE": "NEW", "DELETE": "OLD"}
 # The statements below are built from the constant table and trigger names above, never from input.

@@ -90,7 +90,7 @@ def test_with_the_cache_down_nothing_is_kept(monkeypatch):
 
 
 def test_the_status_page_is_served_again_with_the_visitors_own_csrf_token(applicant):
-    application, client, url = _status(applicant)
+    _, client, url = _status(applicant)
     first, first_queries = _get(client, url)
     again, again_queries = _get(client, url)
 
