@@ -31,7 +31,9 @@ from onboarding import catalogue
 
 # The same in every process that shares the store (it is in the stored content), and secret (derived from
 # SECRET_KEY), so no text an applicant types can contain it.
-CSRF_PLACEHOLDER = f"csrf-{salted_hmac('onboarding.page_cache', 'csrf placeholder').hexdigest()[:32]}"
+CSRF_PLACEHOLDER = (
+    f"csrf-{salted_hmac('onboarding.page_cache', 'csrf placeholder', algorithm='sha256').hexdigest()[:32]}"
+)
 LONGEST = datetime.timedelta(hours=1)
 TIMEOUT = 24 * 60 * 60
 

@@ -176,3 +176,25 @@ def test_content_holds_until_the_next_deadline_or_an_hour():
     assert page_cache.holds_until(now, [soon, now - datetime.timedelta(days=1), None]) == soon
     later = page_cache.holds_until(now, [now + datetime.timedelta(days=3)])
     assert now < later <= now + page_cache.LONGEST
+
+
+def test_a_wizard_step_is_served_again_and_shows_a_change_at_once(applicant):
+    from onboarding.tests.helpers import draft_with_answers
+
+    application = draft_with_answers(applicant)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    url = f"/basvuru/{application.reference}/sms-basligi/"
+    first, first_queries = _get(client, url)
+    again, again_queries = _get(client, url)
+    assert again_queries == 3 < first_queries
+    assert TOKEN.sub("", again) == TOKEN.sub("", first)
+    assert 'value="SISLIBLD"' in again
+
+    # The applicant changes the sender IDs (in another tab): only the sender ID rows are written.
+    from onboarding import services
+
+    services.save_sender_ids(Application.objects.get(pk=application.pk), values=["YENIBASLIK"])
+    page, _ = _get(client, url)
+    assert 'value="YENIBASLIK"' in page
+    assert 'value="SISLIBLD"' not in page
