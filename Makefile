@@ -16,12 +16,13 @@ PYTHON := $(shell for c in python3.13 python3.12 python3; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then echo $$c; break; fi; done)
 
-.PHONY: help run test setup messages lint format check clean
+.PHONY: help run test bench setup messages lint format check clean
 
 help:
 	@echo "make run     set up (venv, migrations, translations, demo data), serve http://$(HOST):$(PORT)/ and run the schedule"
 	@echo "make test    run the whole test suite"
 	@echo "make lint    ruff lint and format check"
+	@echo "make bench   the page benchmark (PostgreSQL, Redis, gunicorn, wrk; see benchmarks/pages.py)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6); install python3.12 and retry." >&2; exit 1; fi
@@ -50,6 +51,10 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every page against a trivial view, served by gunicorn with the production settings (BENCH_ARGS: e.g. --only home).
+bench: setup
+	$(PY) benchmarks/pages.py $(BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
