@@ -5,15 +5,16 @@ called) and read the served PDFs back with pdftotext. The race runs on PostgreSQ
 """
 
 import datetime
+import uuid
 
 import pytest
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils import timezone
 
 from conftest import run_at_once
 from onboarding import pdf, pdf_store, services
 from onboarding.models import LetterTemplate, RenderedPdf
-from onboarding.tests.helpers import DETAILS, draft_with_answers
+from onboarding.tests.helpers import DETAILS, draft_with_answers, submitted
 from onboarding.tests.test_pdf import needs_pdftotext, pdf_text
 
 CONCURRENT_REQUESTS = 16
@@ -129,15 +130,16 @@ def test_another_applicants_letter_is_still_a_404_once_stored(client, applicant,
 
 
 def test_the_cover_sheet_and_the_contract_are_stored_too(logged_in, applicant, pdf_renders):
-    application = draft_with_answers(applicant, type_code="company")
-    contract_url = f"/basvuru/{application.reference}/sms-sozlesmesi.pdf"
+    application = submitted(applicant, type_code="company")
+    urls = [f"/basvuru/{application.reference}/{name}.pdf" for name in ("sms-sozlesmesi", "kapak-sayfasi")]
 
-    contracts = [logged_in.get(contract_url) for _ in range(2)]
+    first, second = [[logged_in.get(url) for url in urls] for _ in range(2)]
 
-    assert [response.status_code for response in contracts] == [200, 200]
-    assert contracts[0].content == contracts[1].content
-    assert len(pdf_renders) == 1
-    assert list(RenderedPdf.objects.values_list("template", flat=True)) == ["pdf/contract.html"]
+    assert [response.status_code for response in first + second] == [200] * 4
+    assert [response.content for response in first] == [response.content for response in second]
+    assert len(pdf_renders) == 2
+    templates = RenderedPdf.objects.order_by("template").values_list("template", flat=True)
+    assert list(templates) == ["pdf/contract.html", "pdf/cover_sheet.html"]
 
 
 def test_the_html_whose_digest_is_the_version_names_no_folder_of_this_machine(db):
@@ -202,6 +204,49 @@ def test_a_stored_file_gone_missing_is_rendered_and_stored_again(logged_in, appl
     assert len(pdf_renders) == 2
     [row] = RenderedPdf.objects.all()
     assert row.file.storage.exists(row.file.name)
+
+
+@pytest.fixture
+def bucket(settings, monkeypatch):
+    """A fresh private bucket with production's options behind RenderedPdf's file field; emptied and removed after."""
+    from config.settings import s3_private_storage
+
+    name = f"portal-test-{uuid.uuid4().hex[:16]}"
+    config = s3_private_storage(name)
+    settings.STORAGES = {**settings.STORAGES, "default": config, "private": config}
+    storage = storages["private"]
+    monkeypatch.setattr(RenderedPdf._meta.get_field("file"), "storage", storage)
+    client = storage.connection.meta.client
+    region = storage.region_name
+    if region and region != "us-east-1":
+        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    else:
+        client.create_bucket(Bucket=name)
+    yield storage
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
+        for obj in page.get("Contents", []):
+            client.delete_object(Bucket=name, Key=obj["Key"])
+    client.delete_bucket(Bucket=name)
+
+
+@pytest.mark.s3
+def test_in_an_s3_bucket_the_letter_is_stored_privately_and_served_through_the_view(
+    logged_in, applicant, pdf_renders, bucket
+):
+    application = draft_with_answers(applicant)
+
+    first = logged_in.get(letter_url(application))
+    second = logged_in.get(letter_url(application))
+
+    assert len(pdf_renders) == 1
+    assert second.content == first.content
+    row = RenderedPdf.objects.get()
+    key = f"{bucket.location}/{pdf_store.stored_name(row.digest)}"
+    stored = bucket.connection.meta.client.get_object(Bucket=bucket.bucket_name, Key=key)
+    assert stored["Body"].read() == first.content
+    acl = bucket.connection.meta.client.get_object_acl(Bucket=bucket.bucket_name, Key=key)
+    assert not [grant for grant in acl["Grants"] if "URI" in grant["Grantee"]]  # no AllUsers, no AuthenticatedUsers
+    assert bucket.bucket_name not in str(second.headers)
 
 
 # --- Forgetting what nobody downloads ---------------------------------------------------------------------------
