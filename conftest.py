@@ -103,6 +103,27 @@ def superuser(db) -> User:
     return User.objects.create_superuser(email="yonetici@portal.test", password=PASSWORD, full_name="Yönetici")
 
 
+@pytest.fixture
+def pdf_renders(monkeypatch) -> list[str]:
+    """Every WeasyPrint rendering from here on, from any thread, counted (the thread's name each) and done for real.
+
+    The costly step of a generated PDF is `HTML.write_pdf`; tests of onboarding.pdf_store count it.
+    """
+    from weasyprint import HTML
+
+    original = HTML.write_pdf
+    calls: list[str] = []
+    lock = threading.Lock()
+
+    def counted(self, *args, **kwargs):
+        with lock:
+            calls.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", counted)
+    return calls
+
+
 # --- Browser tests: Debian's chromium driven by Playwright (never `playwright install`, which downloads) ----------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -458,12 +458,15 @@ def percent(rate: Decimal) -> str:
 
 def statement_pdf(statement: Statement) -> bytes:
     """The statement (or credit note) as a PDF in Turkish, whoever downloads it: the look of the portal's other PDFs,
-    the vendored fonts, no network (onboarding.pdf.render_pdf)."""
-    from onboarding.pdf import render_pdf
+    the vendored fonts, no network (onboarding.pdf.render_pdf).
+
+    Rendered once and then read from private storage (onboarding.pdf.stored_pdf): an issued statement never changes,
+    and a credit note is a statement of its own that leaves the original's PDF as it was."""
+    from onboarding.pdf import stored_pdf
 
     lines = list(statement.lines.order_by("position"))
     corrects = statement.corrects if statement.corrects_id else None
-    return render_pdf(
+    return stored_pdf(
         "pdf/statement.html",
         {
             "statement": statement,

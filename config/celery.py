@@ -29,4 +29,11 @@ app.conf.beat_schedule = {
         "schedule": 60 * 60,
         "options": {"expires": 55 * 60},
     },
+    # Daily: the stored PDFs (letters, cover sheets, contracts, statements) nobody downloaded for a month are deleted;
+    # each is content-addressed and rendered again if ever asked for.
+    "stored-pdfs-sweep": {
+        "task": "onboarding.tasks.forget_unused_pdfs",
+        "schedule": 24 * 60 * 60,
+        "options": {"expires": 23 * 60 * 60},
+    },
 }

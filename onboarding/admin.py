@@ -164,7 +164,11 @@ def _preview_link(obj, url_name: str) -> str:
 
 
 class PreviewAdminMixin:
-    """A read-only "Önizle" link (list and change page) that renders the document as a PDF with sample values."""
+    """A read-only "Önizle" link (list and change page) that renders the document as a PDF with sample values.
+
+    Rendered every time, not stored (`store=False`): a preview is staff checking a template they are editing, rare
+    and wanted fresh, and storing one would leave a file behind with every edit.
+    """
 
     preview_slug = "onizle"
 
@@ -224,7 +228,7 @@ class LetterTemplateAdmin(PreviewAdminMixin, admin.ModelAdmin):
         from onboarding.pdf import letter_pdf
 
         institution, values = _preview_values(obj)
-        return letter_pdf(obj, values=values, institution_name=institution)
+        return letter_pdf(obj, values=values, institution_name=institution, store=False)
 
 
 @admin.register(ContractTemplate)
@@ -263,7 +267,7 @@ class ContractTemplateAdmin(PreviewAdminMixin, admin.ModelAdmin):
             signatory_name="Şükrü Işıkoğlu",
             signatory_title="Şirket Müdürü",
         )
-        return contract_pdf(obj, values=contract_values(sample), reference="TS-ORNK-0000")
+        return contract_pdf(obj, values=contract_values(sample), reference="TS-ORNK-0000", store=False)
 
 
 @admin.register(IssuedContract)

@@ -396,7 +396,7 @@ class Application(models.Model):
 
     # Counts every change to what the applicant's pages show: the application's row and its documents, files,
     # events, reminders, sender IDs, consents and contracts, whoever writes them (database triggers, migration
-    # 0015), so a page rendered at one version can be served again while the version holds (onboarding.page_cache).
+    # 0016), so a page rendered at one version can be served again while the version holds (onboarding.page_cache).
     page_version = models.PositiveBigIntegerField(_("sayfa sürümü"), default=0, editable=False)
 
     history = HistoricalRecords(
@@ -738,3 +738,34 @@ class IssuedContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.contract.version}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class RenderedPdf(models.Model):
+    """A generated PDF kept in private storage under the digest of what determines its bytes (onboarding.pdf_store).
+
+    A content version is rendered once and its file never changes: new content is a new digest, a new row. Rows
+    nobody downloaded for a while are forgotten, files and all (`pdf_store.forget_unused_pdfs`); asked for again,
+    the PDF is rendered again.
+    """
+
+    digest = models.CharField(_("İçerik özeti"), max_length=64, unique=True)
+    template = models.CharField(_("şablon"), max_length=100)
+    file = models.FileField(_("dosya"), storage=_private_storage, max_length=200)
+    size = models.PositiveIntegerField(_("boyut (bayt)"))
+    created_at = models.DateTimeField(_("oluşturulma"), auto_now_add=True)
+    # Moved forward at most once a day (pdf_store.TOUCH_AFTER), so a download is not a write.
+    last_served_at = models.DateTimeField(_("son verilme zamanı"))
+
+    class Meta:
+        verbose_name = _("üretilmiş PDF")
+        verbose_name_plural = _("üretilmiş PDF'ler")
+        indexes = [models.Index(fields=["last_served_at"], name="rendered_pdf_last_served")]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.digest[:12]}"

@@ -5,7 +5,8 @@ renders all of it: most of its CPU time, for a page the applicant reloads far mo
 changes. Its content is stored in the shared cache under a key made of everything it depends on:
 
 - the application's `page_version`, which the database raises on any change to the application's row, its
-  documents, files, events or reminders (migration onboarding 0015) — so no write path can forget it;
+  documents, files, events, reminders, sender IDs, consents or contracts (migration onboarding 0016) — so no
+  write path can forget it;
 - the catalogue's version (requirement labels, the letter template; onboarding.catalogue);
 - the language, and whether the applicant's address is confirmed (the due list says so);
 - time: the stored content says until when it holds — the next deadline it shows (an item turns past due), the

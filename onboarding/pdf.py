@@ -8,6 +8,12 @@ A Django template under `templates/pdf/` becomes HTML, and WeasyPrint turns the 
    context are autoescaped by the template, and the URL fetcher refuses everything else anyway (`PdfError`).
 3. Importing this module does not import WeasyPrint: importing it sets Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES`
    process-wide (see `documents/filecheck.py`), so that happens only once a PDF is actually rendered.
+4. What applicants and customers download (letter, cover sheet, contract, statement) is rendered once per content
+   version and then served from private storage (`stored_pdf`, onboarding/pdf_store.py). The content version is
+   the digest of the HTML, which holds everything the PDF shows and nothing that changes by itself (no "now": the
+   letter's date is the application's decision date, a statement's its issue date), plus what else makes the bytes:
+   the language, WeasyPrint's version and the font files. The HTML names the fonts by placeholder, so the digest
+   does not depend on the folder the portal runs from. The admin's previews render every time (`store=False`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ if TYPE_CHECKING:
     from onboarding.models import LetterTemplate
 
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+# How the HTML names the font files until it is handed to WeasyPrint (see promise 4). A `<` never reaches the HTML
+# from a value (autoescaped), so only the template's own references are replaced.
+FONT_PLACEHOLDERS = {weight: f"<pdf-font {weight}>" for weight in FONT_FILES}
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2"}
 
 # What an unfilled blank looks like on paper; the same dotted line `LetterTemplate.render` leaves.
@@ -96,24 +105,31 @@ def resource_fetcher() -> URLFetcher:
     return _fetcher_class()(font_dir())
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "tr") -> bytes:
-    """Render a template under `templates/pdf/` (extending `pdf/base.html`) in `language` and return the PDF."""
+def render_html(template_name: str, context: dict[str, Any], *, language: str = "tr") -> str:
+    """The HTML of a template under `templates/pdf/` in `language`: cheap, and what a content version is taken of."""
+    font_urls = {weight: mark_safe(placeholder) for weight, placeholder in FONT_PLACEHOLDERS.items()}  # noqa: S308
+    with translation.override(language):
+        return render_to_string(
+            template_name,
+            {
+                **context,
+                "pdf_language": language,
+                "pdf_font_urls": font_urls,
+                "pdf_page_counter": _page_counter_css(),
+            },
+        )
+
+
+def html_to_pdf(html: str, *, template_name: str = "") -> bytes:
+    """WeasyPrint's part, the costly one: the HTML of `render_html` as PDF bytes."""
     # Imported here, not at the top: see the module docstring.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fonts = font_dir()
-    with translation.override(language):
-        html = render_to_string(
-            template_name,
-            {
-                **context,
-                "pdf_language": language,
-                "pdf_font_urls": {weight: (fonts / name).as_uri() for weight, name in FONT_FILES.items()},
-                "pdf_page_counter": _page_counter_css(),
-            },
-        )
+    for weight, name in FONT_FILES.items():
+        html = html.replace(FONT_PLACEHOLDERS[weight], (fonts / name).as_uri())
     # No warnings filter here: WeasyPrint 70 emits no Python warning for these templates (the suite runs with
     # -W error and renders every one of them); its log messages go to the `weasyprint` logger, quieted in settings.
     try:
@@ -122,6 +138,36 @@ def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error derives from BaseException, which request handlers and workers do not catch.
         raise PdfError(f"{template_name}: {error}") from error.__cause__
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, language: str = "tr") -> bytes:
+    """Render a template under `templates/pdf/` (extending `pdf/base.html`) in `language` and return the PDF."""
+    return html_to_pdf(render_html(template_name, context, language=language), template_name=template_name)
+
+
+def stored_pdf(template_name: str, context: dict[str, Any], *, language: str = "tr") -> bytes:
+    """`render_pdf`, rendered once per content version and then read from private storage (see promise 4)."""
+    from onboarding import pdf_store
+
+    html = render_html(template_name, context, language=language)
+    digest = pdf_store.content_digest(_renderer_fingerprint(), language, html)
+    return pdf_store.pdf_once(digest, lambda: html_to_pdf(html, template_name=template_name), template=template_name)
+
+
+@functools.cache
+def _renderer_fingerprint() -> str:
+    """What makes the bytes besides the HTML: WeasyPrint's version and the font files (read once per process)."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')} pydyf {version('pydyf')}".encode())
+    for name in sorted(FONT_FILES.values()):
+        digest.update((font_dir() / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _pdf(template_name: str, context: dict[str, Any], *, language: str, store: bool) -> bytes:
+    return (stored_pdf if store else render_pdf)(template_name, context, language=language)
 
 
 def letter_context(
@@ -152,7 +198,12 @@ def letter_context(
 
 
 def letter_pdf(
-    letter_template: LetterTemplate, *, values: dict[str, str], institution_name: str, language: str = "tr"
+    letter_template: LetterTemplate,
+    *,
+    values: dict[str, str],
+    institution_name: str,
+    language: str = "tr",
+    store: bool = True,
 ) -> bytes:
     """The filled authorisation letter (or decision), ready to put on letterhead, sign and stamp.
 
@@ -164,7 +215,7 @@ def letter_pdf(
         **letter_context(letter_template, values=values, institution_name=institution_name),
         "gloss": _english_gloss(letter_template, values) if language.startswith("en") else "",
     }
-    return render_pdf("pdf/letter.html", context, language=language)
+    return _pdf("pdf/letter.html", context, language=language, store=store)
 
 
 class _Blanks(dict):
@@ -212,7 +263,7 @@ def reference_qr_data_uri(reference: str) -> str:
     return segno.make(reference, error="m", micro=False).svg_data_uri(scale=6, border=2)
 
 
-def cover_sheet_pdf(application, *, items: list, language: str = "tr") -> bytes:
+def cover_sheet_pdf(application, *, items: list, language: str = "tr", store: bool = True) -> bytes:
     """The cover sheet for the envelope of originals: where it goes, whose it is, and what it holds."""
     originals = [item for item in items if item.is_required or item.has_files]
     context = {
@@ -223,7 +274,7 @@ def cover_sheet_pdf(application, *, items: list, language: str = "tr") -> bytes:
         "cargo_address": settings.PORTAL_CARGO_ADDRESS,
         "contract_version": _contract_version(application, originals),
     }
-    return render_pdf("pdf/cover_sheet.html", context, language=language)
+    return _pdf("pdf/cover_sheet.html", context, language=language, store=store)
 
 
 def _contract_version(application, originals: list) -> str:
@@ -237,7 +288,9 @@ def _contract_version(application, originals: list) -> str:
     return issued_version(application) or (current.version if current else "")
 
 
-def contract_pdf(contract, *, values: dict[str, str], reference: str = "", language: str = "tr") -> bytes:
+def contract_pdf(
+    contract, *, values: dict[str, str], reference: str = "", language: str = "tr", store: bool = True
+) -> bytes:
     """The end-user SMS contract filled with the applicant's details, its version printed on every page."""
     from django.utils import formats
 
@@ -252,4 +305,4 @@ def contract_pdf(contract, *, values: dict[str, str], reference: str = "", langu
         "version_footer": mark_safe(_css_string(f"Sürüm {contract.version} {reference}".strip())),  # noqa: S308
         "version_line": version_line,
     }
-    return render_pdf("pdf/contract.html", context, language=language)
+    return _pdf("pdf/contract.html", context, language=language, store=store)

@@ -87,6 +87,25 @@ def test_the_owner_downloads_the_pdf(client, applicant, statement):
     assert response.content.startswith(b"%PDF")
 
 
+def test_a_statement_is_rendered_once_for_its_owner_and_finance_and_a_credit_note_leaves_its_pdf_as_it_was(
+    client, applicant, finance, statement, pdf_renders
+):
+    client.force_login(applicant)
+    first = client.get(pdf_url(statement)).content
+    client.force_login(finance)
+    from_the_admin = client.get(reverse("admin:billing_statement_pdf", args=[statement.pk])).content
+    assert len(pdf_renders) == 1
+
+    note = issue_credit_note(statement, amount_net=Decimal("100.00"), reason="Arıza", actor=finance)
+    client.force_login(applicant)
+    after_the_note = client.get(pdf_url(statement)).content
+    note_pdf = client.get(pdf_url(note)).content
+
+    assert first == from_the_admin == after_the_note
+    assert note_pdf.startswith(b"%PDF") and note_pdf != first
+    assert len(pdf_renders) == 2  # the credit note's own, once
+
+
 def test_another_customer_gets_404_for_the_list_and_the_pdf(client, other_applicant, statement):
     own = invoiced_account(other_applicant)
     client.force_login(other_applicant)

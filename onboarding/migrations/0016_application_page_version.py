@@ -117,7 +117,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("onboarding", "0014_labels_start_with_dotted_i"),
+        ("onboarding", "0015_rendered_pdf_store"),
         ("documents", "0004_load_rejection_reasons"),
         ("reminders", "0002_roles"),
     ]
