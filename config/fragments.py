@@ -20,6 +20,10 @@ _STORE: dict[tuple[str, str], tuple[object, str]] = {}
 
 
 class FragmentNode(template.Node):
+    # A template that extends another looks for the parent's blocks on every render, walking its whole node tree;
+    # a fragment holds no block (it would be kept with the first page's content), so the walk stops here.
+    child_nodelists = ()
+
     def __init__(self, name, key, nodelist):
         self.name = name
         self.key = key

@@ -9,6 +9,8 @@ changes. Its content is stored in the shared cache under a key made of everythin
   write path can forget it;
 - the catalogue's version (requirement labels, the letter template; onboarding.catalogue);
 - the language, and whether the applicant's address is confirmed (the due list says so);
+- the portal's code, templates and translations (config.build): a deploy never serves content the previous code
+  rendered (nor its CSRF placeholder);
 - time: the stored content says until when it holds — the next deadline it shows (an item turns past due), the
   day the originals are due to arrive, the next midnight (dates), and an hour at most.
 
@@ -28,6 +30,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from config.build import source_version
 from onboarding import catalogue
 
 # The same in every process that shares the store (it is in the stored content), and secret (derived from
@@ -47,7 +50,10 @@ def _key(name: str, request, application) -> str | None:
     if version is None:
         return None
     confirmed = "c" if request.user.email_confirmed_at else "u"
-    return f"page:{name}:{application.pk}:{application.page_version}:{get_language()}:{confirmed}:{version}"
+    return (
+        f"page:{name}:{application.pk}:{application.page_version}:{get_language()}:{confirmed}:{version}:"
+        f"{source_version()}"
+    )
 
 
 def holds_until(now: datetime.datetime, changes: list[datetime.datetime]) -> datetime.datetime:
