@@ -33,7 +33,7 @@ from onboarding.admin_review import (
     reference_in,
     refuse_on_application,
 )
-from onboarding.models import Application
+from onboarding.models import REVIEWABLE_STATUSES, Application
 from onboarding.services import ApplicationError
 
 
@@ -54,7 +54,7 @@ class DocumentStatusFilter(DefaultChoiceFilter):
         if value:
             return queryset.filter(status=value, is_live=True)
         return queryset.filter(
-            status=Document.Status.UPLOADED, is_live=True, application__status__in=services.REVIEWABLE
+            status=Document.Status.UPLOADED, is_live=True, application__status__in=REVIEWABLE_STATUSES
         )
 
 

@@ -39,23 +39,15 @@ from config.admin_toolkit import (
 )
 from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
 from documents.services import DocumentError
-from onboarding import due, services, turkish
+from onboarding import due, services, turkish, workflow
 from onboarding.models import (
-    APPLICATION_TRANSITIONS,
+    OPEN_STATUSES,
     Application,
     ApplicationEvent,
     Condition,
     Requirement,
     ReviewerRule,
 )
-
-# What a reviewer works on; the queue shows these unless another status is chosen.
-OPEN_STATUSES = [
-    Application.Status.SUBMITTED,
-    Application.Status.IN_REVIEW,
-    Application.Status.CHANGES_REQUESTED,
-    Application.Status.AWAITING_ORIGINALS,
-]
 
 # A reference as printed on the cover sheet ("TS-7K3M-9QXA"), also lower-case, inside the URL a QR code holds, or
 # typed by a barcode scanner through a Turkish keyboard layout (where the dash key gives "*").
@@ -600,20 +592,25 @@ class ReviewItem:
 def review_context(request, application: Application) -> dict:
     """Everything the application page shows beyond its fields, in a constant number of queries.
 
-    Finance (no document permissions) gets no documents, previews or buttons; the decision buttons appear only for
-    moves the lifecycle tables allow now (the services check again on POST).
+    Finance (no document permissions) gets no documents, previews or buttons. What may be done now is the workflow's
+    answer (onboarding.workflow.review_options, the rules the services check again on POST); this adds the user's
+    permissions.
     """
-    from documents.services import ORIGINALS_OPEN, REVIEWABLE
-
     user = request.user
     can_view_documents = user.has_perm("documents.view_document")
     can_review_documents = user.has_perm("documents.review_document")
     can_review = user.has_perm("onboarding.review_application")
-    allowed = APPLICATION_TRANSITIONS[application.status]
 
     items: list[ReviewItem] = []
     counts = {"undecided": 0, "rejected": 0, "approved": 0, "originals_required": 0, "originals_received": 0}
-    ready_to_approve = True  # without the documents to look at, the service alone decides
+    counted_as = {
+        Document.Status.UPLOADED: "undecided",
+        Document.Status.REJECTED: "rejected",
+        Document.Status.APPROVED: "approved",
+    }
+    # Without the documents to look at, no checklist: the services alone decide on POST.
+    checklist: list[services.ChecklistItem] = []
+    by_requirement: dict[int, list[Document]] = {}
     if can_view_documents:
         documents = (
             Document.objects.filter(application=application)
@@ -628,39 +625,30 @@ def review_context(request, application: Application) -> dict:
             )
             .order_by("requirement_id", "-version")
         )
-        by_requirement: dict[int, list[Document]] = {}
         for document in documents:
             by_requirement.setdefault(document.requirement_id, []).append(document)
-        for item in services.checklist(application):
-            versions = by_requirement.get(item.requirement.pk, [])
-            live = next((document for document in versions if document.is_live), None)
-            if live is not None:
-                counts[{"uploaded": "undecided", "rejected": "rejected", "approved": "approved"}[live.status]] += 1
-                if item.is_required:
-                    counts["originals_required"] += 1
-                    counts["originals_received"] += live.original_received_at is not None
-            ready_to_approve = ready_to_approve and (
-                live.status == Document.Status.APPROVED if live is not None else not item.is_required
+        checklist = services.checklist(application)
+    options = workflow.review_options(application, checklist)
+    for item in checklist:
+        versions = by_requirement.get(item.requirement.pk, [])
+        live = next((document for document in versions if document.is_live), None)
+        if live is not None:
+            counts[counted_as[live.status]] += 1
+            if item.is_required:
+                counts["originals_required"] += 1
+                counts["originals_received"] += live.original_received_at is not None
+        items.append(
+            ReviewItem(
+                requirement=item.requirement,
+                is_required=item.is_required,
+                document=live,
+                previous=[document for document in versions if not document.is_live],
+                can_decide=can_review_documents and item.requirement.pk in options.decidable,
+                can_mark_original=can_review and item.requirement.pk in options.originals_awaited,
             )
-            items.append(
-                ReviewItem(
-                    requirement=item.requirement,
-                    is_required=item.is_required,
-                    document=live,
-                    previous=[document for document in versions if not document.is_live],
-                    can_decide=can_review_documents
-                    and live is not None
-                    and live.status == Document.Status.UPLOADED
-                    and application.status in REVIEWABLE,
-                    # A rejected document's original is moot: a new version will replace it.
-                    can_mark_original=can_review
-                    and live is not None
-                    and live.status != Document.Status.REJECTED
-                    and live.original_received_at is None
-                    and application.status in ORIGINALS_OPEN,
-                )
-            )
+        )
 
+    S = Application.Status
     return {
         "review_items": items,
         "review_counts": counts,
@@ -676,13 +664,13 @@ def review_context(request, application: Application) -> dict:
         else None,
         "can_view_document_events": user.has_perm("documents.view_documentevent"),
         # What the services would refuse anyway, said before the click (they check again on POST).
-        "ready_to_approve": ready_to_approve,
-        "ready_to_request_changes": not can_view_documents or (counts["undecided"] == 0 and counts["rejected"] > 0),
-        "may_request_changes": can_review and Application.Status.CHANGES_REQUESTED in allowed,
-        "may_approve_documents": can_review and Application.Status.AWAITING_ORIGINALS in allowed,
-        "may_reject": can_review and Application.Status.REJECTED in allowed,
-        "may_withdraw": can_review and Application.Status.WITHDRAWN in allowed,
-        "may_activate": can_review and Application.Status.ACTIVE in allowed,
+        "ready_to_approve": not can_view_documents or options.ready_for(S.AWAITING_ORIGINALS),
+        "ready_to_request_changes": not can_view_documents or options.ready_for(S.CHANGES_REQUESTED),
+        "may_request_changes": can_review and options.allows(S.CHANGES_REQUESTED),
+        "may_approve_documents": can_review and options.allows(S.AWAITING_ORIGINALS),
+        "may_reject": can_review and options.allows(S.REJECTED),
+        "may_withdraw": can_review and options.allows(S.WITHDRAWN),
+        "may_activate": can_review and options.allows(S.ACTIVE),
         "province_label": application.province_name,
         **due_context(request, application),
     }

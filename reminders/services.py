@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from accounts.roles import REVIEWERS
 from onboarding import due
-from onboarding.models import Application
+from onboarding.models import OPEN_STATUSES, Application
 from outbox.services import queue_emails
 from reminders.models import Reminder
 
@@ -209,7 +209,7 @@ def _due_at(application: Application, items: list[due.DueItem], confirm: due.Due
     moments = [moment for item in items if (moment := next_step_at(item.since, now))]
     if confirm and (moment := next_step_at(confirm.since, now)):
         moments.append(moment)
-    if application.status in due.AFTER_SUBMISSION and application.cargo_recorded_at is not None:
+    if application.status in OPEN_STATUSES and application.cargo_recorded_at is not None:
         arrived_by = application.cargo_recorded_at + timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS)
         if arrived_by > now:
             moments.append(arrived_by)

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from documents import services as document_services
 from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent, RejectionReason
 from onboarding import services, workflow
-from onboarding.models import Application, ApplicationEvent
+from onboarding.models import REVIEWABLE_STATUSES, Application, ApplicationEvent
 from onboarding.tests.helpers import pdf_upload, submitted
 
 DOCUMENT_STATUSES = Document.Status.values
@@ -85,9 +85,7 @@ def test_a_rejection_needs_a_reason_or_a_note(applicant, reviewer):
     assert (third.status, third.rejection_text) == ("rejected", "Sayfa 2 eksik.")
 
 
-@pytest.mark.parametrize(
-    "status", [s for s in Application.Status.values if s not in document_services.REVIEWABLE], ids=str
-)
+@pytest.mark.parametrize("status", [s for s in Application.Status.values if s not in REVIEWABLE_STATUSES], ids=str)
 def test_decisions_are_refused_unless_the_application_is_submitted_or_in_review(applicant, reviewer, status):
     application = submitted(applicant)
     document = live_documents(application)[0]
