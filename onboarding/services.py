@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onboarding import wizard
 from onboarding.errors import ApplicationError
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
@@ -39,9 +40,8 @@ if TYPE_CHECKING:
     from billing.models import BillingType, CreditPackage
     from documents.models import Document
 
-# The versions of the texts the applicant accepts on the review step; a new text gets a new version.
-
-STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
+# The wizard's steps by name, in order (onboarding.wizard defines them).
+STEPS = wizard.NAMES
 
 
 # --- Reading ----------------------------------------------------------------------------------------------------
@@ -112,17 +112,11 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
 def missing_for_submission(application: Application, items: list[ChecklistItem] | None = None) -> list[str]:
     """What still stands between this application and submission, in the applicant's words."""
-    missing: list[str] = []
-    step_names = {
-        "type": _("Kurum türü seçilmedi."),
-        "details": _("Kurum bilgileri tamamlanmadı."),
-        "billing": _("Ödeme tipi seçilmedi."),
-        "line": _("Kurumsal hat bilgisi verilmedi."),
-        "sender": _("SMS başlığı adımı tamamlanmadı."),
-    }
-    for step, message in step_names.items():
-        if step not in application.completed_steps:
-            missing.append(str(message))
+    missing = [
+        str(step.missing)
+        for step in wizard.STEPS
+        if step.missing is not None and step.name not in application.completed_steps
+    ]
     for item in checklist(application) if items is None else items:
         if item.is_required and not item.has_files:
             missing.append(str(_("Belge eksik: %(label)s") % {"label": item.requirement.localized("label")}))

@@ -15,7 +15,7 @@ from billing import estimates, pricing
 from billing.forms import EstimateForm
 from billing.models import BillingType, CreditPackage
 from billing.taxes import rates_on
-from onboarding import due, forms, identifiers, services, workflow
+from onboarding import due, forms, identifiers, services, wizard, workflow
 from onboarding.models import Application, Condition, InstitutionType
 from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
@@ -113,25 +113,10 @@ def _due_context(request: HttpRequest, application: Application) -> dict:
 
 # --- The wizard -------------------------------------------------------------------------------------------------
 
-STEP_SLUGS = {
-    "type": "kurum-turu",
-    "details": "kurum-bilgileri",
-    "billing": "odeme",
-    "line": "kurumsal-hat",
-    "sender": "sms-basligi",
-    "documents": "belgeler",
-    "review": "onay",
-}
-STEP_BY_SLUG = {slug: step for step, slug in STEP_SLUGS.items()}
-STEP_TITLES = {
-    "type": _("Kurum türü"),
-    "details": _("Kurum bilgileri"),
-    "billing": _("Ödeme tipi"),
-    "line": _("Kurumsal hat"),
-    "sender": _("SMS başlığı"),
-    "documents": _("Belgeler"),
-    "review": _("Onay ve gönderim"),
-}
+# Derived from onboarding.wizard, the steps' one definition.
+STEP_SLUGS = {step.name: step.slug for step in wizard.STEPS}
+STEP_BY_SLUG = {step.slug: step.name for step in wizard.STEPS}
+STEP_TITLES = {step.name: step.title for step in wizard.STEPS}
 
 
 def _step_url(application: Application, step: str) -> str:
