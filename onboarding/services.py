@@ -205,11 +205,14 @@ def choose_billing(
 ) -> Application:
     """Step 3: invoiced, or prepaid with one package; and whether the institution is a registered e-Fatura user,
     which decides e-Fatura or e-Arşiv for its invoices (None: not answered; the wizard's form asks it of invoiced)."""
+    from billing.models import Plan
+
     locked = _lock_editable(application)
-    if billing_type.code == "prepaid" and credit_package is None:
+    prepaid = billing_type.code == Plan.PREPAID
+    if prepaid and credit_package is None:
         raise ApplicationError(_("Ön ödemeli için bir kontör paketi seçin."))
     locked.billing_type = billing_type
-    locked.credit_package = credit_package if billing_type.code == "prepaid" else None
+    locked.credit_package = credit_package if prepaid else None
     locked.expected_monthly_messages = expected_monthly_messages
     locked.e_invoice_user = e_invoice_user
     _complete(locked, "billing")

@@ -100,6 +100,11 @@ def test_the_review_workflow_is_above_both_services_and_nothing_below_imports_it
     }
 
 
+def test_the_admin_toolkit_imports_no_app_of_the_project(graph):
+    # Every app's admin imports it; an import of an app from here would run back into that app's admin.
+    assert graph["config.admin_toolkit"] == set()
+
+
 @pytest.mark.parametrize(
     "module",
     [

@@ -191,6 +191,34 @@ def test_approve_documents_is_refused_while_one_is_rejected_or_undecided(applica
     assert status_of(application) == "in_review"
 
 
+def test_what_review_options_hold_back_is_what_the_services_refuse_with(applicant, reviewer):
+    # The review page offers its buttons from workflow.review_options; a refused POST must say the same thing.
+    application = submitted(applicant)
+    first, *others = live_documents(application)
+    workflow.reject_document(first, actor=reviewer, note="Eksik.")
+    application.refresh_from_db()
+
+    options = workflow.review_options(application, services.checklist(application))
+    S = Application.Status
+    assert options.allows(S.CHANGES_REQUESTED) and options.allows(S.AWAITING_ORIGINALS)
+    # The rejected document is decided and its original moot; the others wait for both.
+    assert options.decidable == options.originals_awaited == {document.requirement_id for document in others}
+    for to, service in [
+        (S.CHANGES_REQUESTED, services.request_changes),
+        (S.AWAITING_ORIGINALS, services.approve_documents),
+    ]:
+        with pytest.raises(services.ApplicationError) as refused:
+            service(application, actor=reviewer)
+        assert str(refused.value.message) == options.held_back[to]
+
+    for document in others:
+        workflow.approve_document(document, actor=reviewer)
+    options = workflow.review_options(application, services.checklist(application))
+    assert options.ready_for(S.CHANGES_REQUESTED) and not options.decidable
+    services.request_changes(application, actor=reviewer)
+    assert status_of(application) == "changes_requested"
+
+
 # --- Originals ------------------------------------------------------------------------------------------------------
 
 
