@@ -28,7 +28,7 @@ from billing.models import (
     Plan,
     PlanChange,
 )
-from onboarding.admin import object_or_404
+from config.admin_toolkit import object_or_404
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

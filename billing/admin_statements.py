@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from billing import statements as service
 from billing.models import Statement, StatementLine
 from billing.statement_views import pdf_response
-from onboarding.admin import object_or_404
+from config.admin_toolkit import object_or_404
 
 CREDIT_NOTE_PERMISSION = "billing.creditnote_statement"
 

@@ -22,12 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.models import Bilingual
 
 
+class Plan(models.TextChoices):
+    """A billing account's plan: the billing types' codes (BillingType.Code is this)."""
+
+    INVOICED = "invoiced", _("Faturalı")
+    PREPAID = "prepaid", _("Ön Ödemeli")
+
+
 class BillingType(Bilingual):
     """Faturalı (invoiced) or Ön Ödemeli (prepaid); the codes are fixed, the texts are staff's."""
 
-    class Code(models.TextChoices):
-        INVOICED = "invoiced", _("Faturalı")
-        PREPAID = "prepaid", _("Ön Ödemeli")
+    Code = Plan
 
     code = models.CharField(_("kod"), max_length=10, choices=Code.choices, unique=True)
     name = models.CharField(_("ad"), max_length=60)
@@ -41,20 +46,11 @@ class BillingType(Bilingual):
         verbose_name_plural = _("ödeme tipleri")
         ordering = ["position"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(code__in=["invoiced", "prepaid"]), name="billingtype_code_valid"
-            )
+            models.CheckConstraint(condition=models.Q(code__in=Plan.values), name="billingtype_code_valid")
         ]
 
     def __str__(self) -> str:
         return self.name
-
-
-class Plan(models.TextChoices):
-    """A billing account's plan: the billing types' codes."""
-
-    INVOICED = "invoiced", _("Faturalı")
-    PREPAID = "prepaid", _("Ön Ödemeli")
 
 
 class ImmutableError(Exception):
@@ -213,12 +209,16 @@ class TariffTier(models.Model):
         }
 
 
+# Outside the model so that its constraint is built from it; the model names it TaxRate.Code.
+class TaxCode(models.TextChoices):
+    KDV = "kdv", _("KDV")
+    OIV = "oiv", _("ÖİV")
+
+
 class TaxRate(models.Model):
     """KDV or ÖİV from a date on; both are computed on the same net amount."""
 
-    class Code(models.TextChoices):
-        KDV = "kdv", _("KDV")
-        OIV = "oiv", _("ÖİV")
+    Code = TaxCode
 
     code = models.CharField(_("vergi"), max_length=3, choices=Code.choices)
     rate = models.DecimalField(
@@ -234,7 +234,7 @@ class TaxRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="taxrate_one_per_day"),
             models.CheckConstraint(condition=models.Q(rate__gte=0, rate__lt=1), name="taxrate_between_0_and_1"),
-            models.CheckConstraint(condition=models.Q(code__in=["kdv", "oiv"]), name="taxrate_code_valid"),
+            models.CheckConstraint(condition=models.Q(code__in=TaxCode.values), name="taxrate_code_valid"),
         ]
 
     def __str__(self) -> str:
@@ -344,16 +344,20 @@ class CreditSource(models.TextChoices):
     GRANTED = "granted", _("Hediye")
 
 
+# Outside the model so that its constraints are built from it; the model names it LedgerEntry.Kind.
+class LedgerKind(models.TextChoices):
+    PURCHASE = "purchase", _("Satın alma")
+    GRANT = "grant", _("Hediye kontör")
+    USAGE = "usage", _("Kullanım")
+    REFUND = "refund", _("İade (teslim edilemeyen)")
+    EXPIRY = "expiry", _("Süre dolumu")
+    CORRECTION = "correction", _("Düzeltme")
+
+
 class LedgerEntry(InsertOnly):
     """One movement of credits: positive adds, negative takes. The account's balance is the sum of its entries."""
 
-    class Kind(models.TextChoices):
-        PURCHASE = "purchase", _("Satın alma")
-        GRANT = "grant", _("Hediye kontör")
-        USAGE = "usage", _("Kullanım")
-        REFUND = "refund", _("İade (teslim edilemeyen)")
-        EXPIRY = "expiry", _("Süre dolumu")
-        CORRECTION = "correction", _("Düzeltme")
+    Kind = LedgerKind
 
     account = models.ForeignKey(
         BillingAccount, verbose_name=_("hesap"), on_delete=models.PROTECT, related_name="ledger_entries"
@@ -380,11 +384,11 @@ class LedgerEntry(InsertOnly):
             models.CheckConstraint(condition=models.Q(balance_after__gte=0), name="ledgerentry_never_below_zero"),
             models.CheckConstraint(condition=~models.Q(credits=0), name="ledgerentry_not_zero"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["purchase", "grant", "usage", "refund", "expiry", "correction"]),
+                condition=models.Q(kind__in=LedgerKind.values),
                 name="ledgerentry_kind_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="correction") | ~models.Q(description=""),
+                condition=~models.Q(kind=LedgerKind.CORRECTION) | ~models.Q(description=""),
                 name="ledgerentry_correction_has_reason",
             ),
         ]
@@ -461,14 +465,18 @@ class LedgerAllocation(InsertOnly):
 # --- Package orders -------------------------------------------------------------------------------------------------
 
 
+# Outside the model so that its constraint is built from it; the model names it PackageOrder.Status.
+class PackageOrderStatus(models.TextChoices):
+    PENDING = "pending", _("Ödeme bekleniyor")
+    PAID = "paid", _("Ödendi")
+    CANCELLED = "cancelled", _("İptal edildi")
+
+
 class PackageOrder(models.Model):
     """A prepaid customer's order of a package: the amounts of the day, paid by bank transfer (the payment seam),
     confirmed by finance; the credits arrive once, with the order as their reference."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Ödeme bekleniyor")
-        PAID = "paid", _("Ödendi")
-        CANCELLED = "cancelled", _("İptal edildi")
+    Status = PackageOrderStatus
 
     code = models.CharField(_("sipariş kodu"), max_length=20, unique=True)
     account = models.ForeignKey(
@@ -517,7 +525,7 @@ class PackageOrder(models.Model):
         permissions = [("confirm_packageorder", _("Sipariş ödemesini onaylayabilir"))]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "paid", "cancelled"]), name="packageorder_status_valid"
+                condition=models.Q(status__in=PackageOrderStatus.values), name="packageorder_status_valid"
             ),
             # Rounded as statement_total_adds_up is: SQLite adds decimals as binary floats.
             models.CheckConstraint(
@@ -640,7 +648,7 @@ class UsageMonth(models.Model):
             # statement yet" is then a merge of two indexes (finance/reports.py, OutstandingReport).
             models.Index(
                 fields=["account", "month", "delivered"],
-                condition=models.Q(plan="invoiced", delivered__gt=0),
+                condition=models.Q(plan=Plan.INVOICED, delivered__gt=0),
                 name="usagemonth_unbilled_idx",
             ),
         ]
@@ -671,12 +679,16 @@ class StatementSequence(models.Model):
 statement_number_validator = RegexValidator(r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$")
 
 
+# Outside the model so that its constraints are built from it; the model names it Statement.Kind.
+class StatementKind(models.TextChoices):
+    INVOICE = "invoice", _("Fatura")
+    CREDIT_NOTE = "credit_note", _("İade faturası")
+
+
 class Statement(InsertOnly):
     """An issued monthly statement (or a credit note correcting one) with the parties and amounts of its day."""
 
-    class Kind(models.TextChoices):
-        INVOICE = "invoice", _("Fatura")
-        CREDIT_NOTE = "credit_note", _("İade faturası")
+    Kind = StatementKind
 
     class Profile(models.TextChoices):
         E_FATURA = "e_fatura", _("e-Fatura")
@@ -724,14 +736,14 @@ class Statement(InsertOnly):
         permissions = [("creditnote_statement", _("İade faturası düzenleyebilir"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "period"], condition=models.Q(kind="invoice"), name="statement_one_per_month"
+                fields=["account", "period"],
+                condition=models.Q(kind=StatementKind.INVOICE),
+                name="statement_one_per_month",
             ),
+            models.CheckConstraint(condition=models.Q(kind__in=StatementKind.values), name="statement_kind_valid"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["invoice", "credit_note"]), name="statement_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind="invoice", corrects__isnull=True)
-                | models.Q(kind="credit_note", corrects__isnull=False),
+                condition=models.Q(kind=StatementKind.INVOICE, corrects__isnull=True)
+                | models.Q(kind=StatementKind.CREDIT_NOTE, corrects__isnull=False),
                 name="statement_credit_note_refers",
             ),
             models.CheckConstraint(

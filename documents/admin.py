@@ -2,7 +2,7 @@
 rejection reasons and the read-only event trails.
 
 Decisions go through onboarding.workflow; nothing here sets a status. A document is decided on its application's
-page (onboarding.admin), whose buttons post to the views below.
+page (onboarding.admin_review), whose buttons post to the views below.
 """
 
 from django.contrib import admin, messages
@@ -14,24 +14,26 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from documents import services
-from documents.models import Document, DocumentEvent, RejectionReason
-from onboarding import workflow
-from onboarding.admin import (
+from config.admin_toolkit import (
     DefaultChoiceFilter,
     EstimatedCountPaginator,
     ReadOnlyAdmin,
-    RejectDocumentForm,
-    _form_errors,
-    _perform,
-    _refused,
-    application_url,
+    form_errors,
     object_or_404,
     post_action_urls,
-    reference_in,
     turkish_search,
 )
-from onboarding.models import Application
+from documents import services
+from documents.forms import RejectDocumentForm
+from documents.models import Document, DocumentEvent, RejectionReason
+from onboarding import workflow
+from onboarding.admin_review import (
+    application_url,
+    perform_on_application,
+    reference_in,
+    refuse_on_application,
+)
+from onboarding.models import REVIEWABLE_STATUSES, Application
 from onboarding.services import ApplicationError
 
 
@@ -52,7 +54,7 @@ class DocumentStatusFilter(DefaultChoiceFilter):
         if value:
             return queryset.filter(status=value, is_live=True)
         return queryset.filter(
-            status=Document.Status.UPLOADED, is_live=True, application__status__in=services.REVIEWABLE
+            status=Document.Status.UPLOADED, is_live=True, application__status__in=REVIEWABLE_STATUSES
         )
 
 
@@ -196,7 +198,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def approve_view(self, request, object_id):
         document = self._document(request, object_id, "documents.review_document")
-        return _perform(
+        return perform_on_application(
             request,
             document.application,
             lambda: workflow.approve_document(document, actor=request.user),
@@ -209,8 +211,8 @@ class DocumentAdmin(admin.ModelAdmin):
         anchor = f"belge-{document.requirement_id}"
         form = RejectDocumentForm(request.POST)
         if not form.is_valid():
-            return _refused(request, document.application, _form_errors(form), anchor)
-        return _perform(
+            return refuse_on_application(request, document.application, form_errors(form), anchor)
+        return perform_on_application(
             request,
             document.application,
             lambda: workflow.reject_document(
@@ -226,7 +228,7 @@ class DocumentAdmin(admin.ModelAdmin):
         try:
             workflow.mark_original_received(document, actor=request.user)
         except (services.DocumentError, ApplicationError) as error:
-            return _refused(request, document.application, str(error.message), anchor)
+            return refuse_on_application(request, document.application, str(error.message), anchor)
         messages.success(
             request, _("“%(label)s” belgesinin aslı teslim alındı.") % {"label": document.requirement.label}
         )

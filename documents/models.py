@@ -40,21 +40,25 @@ class RejectionReason(Bilingual):
         return self.text
 
 
+# Outside the model so that its constraint can be built from it; the model names it `Document.Status`.
+class DocumentStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Yüklendi")
+    APPROVED = "approved", _("Onaylandı")
+    REJECTED = "rejected", _("Reddedildi")
+
+
 # The allowed decisions on a document; every change goes through documents.services.
 DOCUMENT_TRANSITIONS: dict[str, set[str]] = {
-    "uploaded": {"approved", "rejected"},
-    "approved": set(),
-    "rejected": set(),
+    DocumentStatus.UPLOADED: {DocumentStatus.APPROVED, DocumentStatus.REJECTED},
+    DocumentStatus.APPROVED: set(),
+    DocumentStatus.REJECTED: set(),
 }
 
 
 class Document(models.Model):
     """The applicant's answer to one requirement: its files, its version and the reviewer's decision."""
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Yüklendi")
-        APPROVED = "approved", _("Onaylandı")
-        REJECTED = "rejected", _("Reddedildi")
+    Status = DocumentStatus
 
     application = models.ForeignKey(
         Application, verbose_name=_("başvuru"), on_delete=models.CASCADE, related_name="documents"
@@ -96,7 +100,7 @@ class Document(models.Model):
         ordering = ["requirement__position", "-version"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["uploaded", "approved", "rejected"]), name="document_status_valid"
+                condition=models.Q(status__in=DocumentStatus.values), name="document_status_valid"
             ),
             # Exactly one live document per requirement of an application, whatever the code does.
             models.UniqueConstraint(

@@ -31,7 +31,7 @@ from documents.models import (
     upload_mode,
 )
 from onboarding.errors import ApplicationError
-from onboarding.models import Application, Requirement
+from onboarding.models import OPEN_STATUSES, REVIEWABLE_STATUSES, Application, Requirement
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -204,7 +204,24 @@ class DocumentError(Exception):
         self.message = message
 
 
-REVIEWABLE = {Application.Status.SUBMITTED, Application.Status.IN_REVIEW}
+def decision_refusal(document: Document, *, application: Application, to: str) -> str | None:
+    """Why `document` cannot be decided `to` now, in the reviewer's words, or None.
+
+    record_decision refuses with it; the review page asks the same (onboarding.workflow.review_options) before it
+    offers the buttons. A rejection's need for a reason is the form's to check, not this.
+    """
+    if application.status not in REVIEWABLE_STATUSES:
+        return _("Başvuru “%(status)s” durumunda; belgeler şimdi karara bağlanamaz.") % {
+            "status": application.get_status_display()
+        }
+    if not document.is_live:
+        return _("Bu belgenin yerine yeni bir sürüm yüklendi; kararı yeni sürüm için verin.")
+    if to not in DOCUMENT_TRANSITIONS[document.status]:
+        return _("“%(label)s” için az önce başka bir karar verildi (%(status)s); sayfayı yenileyin.") % {
+            "label": document.requirement.label,
+            "status": document.get_status_display(),
+        }
+    return None
 
 
 def record_decision(
@@ -222,18 +239,9 @@ def record_decision(
     decide_document, which also moves the application into review): of two simultaneous decisions the second finds
     the first's and is refused. A rejection needs a reason from the catalogue or a note.
     """
-    if application.status not in REVIEWABLE:
-        raise DocumentError(
-            _("Başvuru “%(status)s” durumunda; belgeler şimdi karara bağlanamaz.")
-            % {"status": application.get_status_display()}
-        )
-    if not document.is_live:
-        raise DocumentError(_("Bu belgenin yerine yeni bir sürüm yüklendi; kararı yeni sürüm için verin."))
-    if to not in DOCUMENT_TRANSITIONS[document.status]:
-        raise DocumentError(
-            _("“%(label)s” için az önce başka bir karar verildi (%(status)s); sayfayı yenileyin.")
-            % {"label": document.requirement.label, "status": document.get_status_display()}
-        )
+    refusal = decision_refusal(document, application=application, to=to)
+    if refusal is not None:
+        raise DocumentError(refusal)
     note = note.strip()
     if to == Document.Status.REJECTED and reason is None and not note:
         raise DocumentError(_("Reddetmek için bir gerekçe seçin veya açıklama yazın."))
@@ -254,12 +262,15 @@ def record_decision(
     return document
 
 
-ORIGINALS_OPEN = {
-    Application.Status.SUBMITTED,
-    Application.Status.IN_REVIEW,
-    Application.Status.CHANGES_REQUESTED,
-    Application.Status.AWAITING_ORIGINALS,
-}
+def original_refusal(document: Document, *, application: Application) -> str | None:
+    """Why the arrival of `document`'s original cannot be recorded now, or None (record_original_received refuses
+    with it; the review page asks the same through onboarding.workflow.review_options)."""
+    # Until the application is decided either way: an original arriving after changes were requested still counts.
+    if application.status not in OPEN_STATUSES:
+        return _("Bu başvuru için asıl evrak artık işaretlenemez.")
+    if not document.is_live:
+        return _("Bu belgenin yerine yeni bir sürüm var; aslını yeni sürüme işaretleyin.")
+    return None
 
 
 def record_original_received(document: Document, *, application: Application, actor: "User") -> Document:
@@ -269,10 +280,9 @@ def record_original_received(document: Document, *, application: Application, ac
     mark_original_received, which then approves the application when the last required original is in).
     Idempotent: marking an original twice changes nothing and writes no second event.
     """
-    if application.status not in ORIGINALS_OPEN:
-        raise DocumentError(_("Bu başvuru için asıl evrak artık işaretlenemez."))
-    if not document.is_live:
-        raise DocumentError(_("Bu belgenin yerine yeni bir sürüm var; aslını yeni sürüme işaretleyin."))
+    refusal = original_refusal(document, application=application)
+    if refusal is not None:
+        raise DocumentError(refusal)
     if document.original_received_at is None:
         document.original_received_at = timezone.now()
         document.original_received_by = actor

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from documents import services
 from documents.filecheck import FileRejected
 from documents.models import DocumentFile
-from onboarding.models import Requirement
+from onboarding import wizard
+from onboarding.models import Application, Requirement
 from onboarding.services import ApplicationError, checklist, get_application_for_user
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _back_to_checklist(application) -> str:
     """The page the item lives on: the wizard's documents step before submission, the status page after."""
-    if application.status == "draft":
-        return reverse("onboarding:application-step", args=[application.reference, "belgeler"])
+    if application.status == Application.Status.DRAFT:
+        return reverse("onboarding:application-step", args=[application.reference, wizard.slug("documents")])
     return reverse("onboarding:application-status", args=[application.reference])
 
 

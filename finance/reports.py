@@ -46,6 +46,7 @@ from billing.models import (
 )
 from billing.pricing import tariff_price
 from billing.taxes import money
+from config.admin_toolkit import turkish_case_variants
 from finance.periods import ISTANBUL, add_months, month_starts_at, months_between, this_month
 from finance.tables import (
     BOOL,
@@ -63,7 +64,6 @@ from finance.tables import (
     choices,
     day_format,
 )
-from onboarding.admin import turkish_case_variants
 
 PLANS = choices(Plan)
 SOURCES = choices(CreditSource)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Application, ApplicationEvent, Requirement
+from onboarding.models import OPEN_STATUSES, REVIEWABLE_STATUSES, Application, ApplicationEvent, Requirement
 
 # The applicant's kinds, in the order a digest lists them.
 CONFIRM_EMAIL = "confirm_email"
@@ -50,9 +50,8 @@ KIND_LABELS = {
 }
 
 S = Application.Status
-AFTER_SUBMISSION = [S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_ORIGINALS]
 # Applications that may still need something from their applicant (an approved one may still lack its line).
-OPEN_FOR_APPLICANT = [S.DRAFT, *AFTER_SUBMISSION, S.APPROVED]
+OPEN_FOR_APPLICANT = [S.DRAFT, *OPEN_STATUSES, S.APPROVED]
 
 
 @dataclass(frozen=True)
@@ -209,7 +208,7 @@ def _items_of(application, requirements, documents, rejected, awaiting_since, no
             DueItem(CORPORATE_LINE, f"{CORPORATE_LINE}:{application.pk}", since, since + days(CORPORATE_LINE), **base)
         )
 
-    if application.status in AFTER_SUBMISSION:
+    if application.status in OPEN_STATUSES:
         originals_deadline = (awaiting_since or application.submitted_at) + days(ORIGINALS)
         if application.cargo_recorded_at is None:
             found.append(
@@ -335,7 +334,7 @@ def reviewer_items(*, now: datetime) -> list[DueItem]:
         Document.objects.filter(
             is_live=True,
             status=Document.Status.UPLOADED,
-            application__status__in=[S.SUBMITTED, S.IN_REVIEW],
+            application__status__in=REVIEWABLE_STATUSES,
         )
         .filter(Q(application__submitted_at__lte=now - sla))
         .select_related("application", "requirement")
@@ -431,10 +430,10 @@ def past_due_q(now: datetime) -> Q:
             Q(status__in=OPEN_FOR_APPLICANT, has_corporate_line=False, corporate_line_number="")
             & (Q(submitted_at__lte=line_cut) | Q(submitted_at__isnull=True, created_at__lte=line_cut))
         )
-        | (Q(status__in=AFTER_SUBMISSION, cargo_recorded_at__isnull=True) & originals_clock_ran_out)
+        | (Q(status__in=OPEN_STATUSES, cargo_recorded_at__isnull=True) & originals_clock_ran_out)
         | (
             Q(
-                status__in=AFTER_SUBMISSION,
+                status__in=OPEN_STATUSES,
                 cargo_recorded_at__lte=now - timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS) - ORIGINALS_GRACE,
             )
             & originals_clock_ran_out

@@ -197,13 +197,20 @@ class Condition(Bilingual):
         return self.question
 
 
+# The statuses are defined outside their models so that the models' constraints can be built from them (a nested
+# class's names are out of reach of the Meta beside it); each model names its own as `Status`.
+
+
+class RequirementStatus(models.TextChoices):
+    REQUIRED = "required", _("Zorunlu")
+    OPTIONAL = "optional", _("Varsa")
+    CONDITIONAL = "conditional", _("Koşula bağlı")
+
+
 class Requirement(Bilingual):
     """One line of an institution type's checklist: a document, whether it is needed, and what staff check on it."""
 
-    class Status(models.TextChoices):
-        REQUIRED = "required", _("Zorunlu")
-        OPTIONAL = "optional", _("Varsa")
-        CONDITIONAL = "conditional", _("Koşula bağlı")
+    Status = RequirementStatus
 
     institution_type = models.ForeignKey(
         InstitutionType, verbose_name=_("kurum türü"), on_delete=models.CASCADE, related_name="requirements"
@@ -238,13 +245,13 @@ class Requirement(Bilingual):
         ordering = ["institution_type__position", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["required", "optional", "conditional"]),
+                condition=models.Q(status__in=RequirementStatus.values),
                 name="requirement_status_valid",
             ),
             # A conditional requirement names its condition; the others have none.
             models.CheckConstraint(
-                condition=(models.Q(status="conditional") & models.Q(condition__isnull=False))
-                | (~models.Q(status="conditional") & models.Q(condition__isnull=True)),
+                condition=(models.Q(status=RequirementStatus.CONDITIONAL) & models.Q(condition__isnull=False))
+                | (~models.Q(status=RequirementStatus.CONDITIONAL) & models.Q(condition__isnull=True)),
                 name="requirement_condition_iff_conditional",
             ),
             models.UniqueConstraint(fields=["institution_type", "label"], name="requirement_label_unique_per_type"),
@@ -303,19 +310,37 @@ def new_reference() -> str:
     return f"TS-{digits[:4]}-{digits[4:]}"
 
 
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Taslak")
+    SUBMITTED = "submitted", _("Gönderildi")
+    IN_REVIEW = "in_review", _("İncelemede")
+    CHANGES_REQUESTED = "changes_requested", _("Düzeltme istendi")
+    AWAITING_ORIGINALS = "awaiting_originals", _("Asıl evrak bekleniyor")
+    APPROVED = "approved", _("Onaylandı")
+    ACTIVE = "active", _("Hesap açıldı")
+    REJECTED = "rejected", _("Reddedildi")
+    WITHDRAWN = "withdrawn", _("Geri çekildi")
+
+
+# Submitted and not yet decided either way, in the lifecycle's order: the reviewers' queue (and its partial index),
+# where the applicant may still record the cargo and staff mark originals received, and what reminders chase after
+# submission.
+OPEN_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.CHANGES_REQUESTED,
+    ApplicationStatus.AWAITING_ORIGINALS,
+)
+# Where a reviewer decides documents (the first decision moves a submission into review).
+REVIEWABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+# After submission, the line an applicant said they would get can be given until the account is open.
+LINE_OPEN = (*OPEN_STATUSES, ApplicationStatus.APPROVED)
+
+
 class Application(models.Model):
     """One institution's application for a bulk-SMS account, from the first draft to the active account."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Taslak")
-        SUBMITTED = "submitted", _("Gönderildi")
-        IN_REVIEW = "in_review", _("İncelemede")
-        CHANGES_REQUESTED = "changes_requested", _("Düzeltme istendi")
-        AWAITING_ORIGINALS = "awaiting_originals", _("Asıl evrak bekleniyor")
-        APPROVED = "approved", _("Onaylandı")
-        ACTIVE = "active", _("Hesap açıldı")
-        REJECTED = "rejected", _("Reddedildi")
-        WITHDRAWN = "withdrawn", _("Geri çekildi")
+    Status = ApplicationStatus
 
     class TaxNumberKind(models.TextChoices):
         VKN = "vkn", _("Vergi kimlik numarası")
@@ -413,19 +438,7 @@ class Application(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=[
-                        "draft",
-                        "submitted",
-                        "in_review",
-                        "changes_requested",
-                        "awaiting_originals",
-                        "approved",
-                        "active",
-                        "rejected",
-                        "withdrawn",
-                    ]
-                ),
+                condition=models.Q(status__in=ApplicationStatus.values),
                 name="application_status_valid",
             ),
             models.CheckConstraint(
@@ -439,7 +452,7 @@ class Application(models.Model):
             # The reviewers' default queue: open applications, oldest first (152 ms → 7 ms at 100k rows).
             models.Index(
                 fields=["submitted_at", "id"],
-                condition=models.Q(status__in=["submitted", "in_review", "changes_requested", "awaiting_originals"]),
+                condition=models.Q(status__in=OPEN_STATUSES),
                 name="application_open_queue_idx",
             ),
             models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
@@ -459,10 +472,8 @@ class Application(models.Model):
     @property
     def awaits_corporate_line(self) -> bool:
         """Submitted without a corporate line, whose number the applicant can still give (until the account opens)."""
-        S = self.Status
-        # onboarding.services.LINE_OPEN (not imported: services imports this module).
         return (
-            self.status in {S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_ORIGINALS, S.APPROVED}
+            self.status in LINE_OPEN
             and (bool(self.line_plan) or self.has_corporate_line is False)
             and not self.corporate_line_number
         )
@@ -490,16 +501,17 @@ class Application(models.Model):
 
 
 # The allowed moves of an application; every status change goes through onboarding.services.move_application.
+_S = ApplicationStatus
 APPLICATION_TRANSITIONS: dict[str, set[str]] = {
-    "draft": {"submitted", "withdrawn"},
-    "submitted": {"in_review", "withdrawn"},
-    "in_review": {"changes_requested", "awaiting_originals", "rejected"},
-    "changes_requested": {"submitted", "withdrawn"},
-    "awaiting_originals": {"approved", "rejected"},
-    "approved": {"active"},
-    "active": set(),
-    "rejected": set(),
-    "withdrawn": set(),
+    _S.DRAFT: {_S.SUBMITTED, _S.WITHDRAWN},
+    _S.SUBMITTED: {_S.IN_REVIEW, _S.WITHDRAWN},
+    _S.IN_REVIEW: {_S.CHANGES_REQUESTED, _S.AWAITING_ORIGINALS, _S.REJECTED},
+    _S.CHANGES_REQUESTED: {_S.SUBMITTED, _S.WITHDRAWN},
+    _S.AWAITING_ORIGINALS: {_S.APPROVED, _S.REJECTED},
+    _S.APPROVED: {_S.ACTIVE},
+    _S.ACTIVE: set(),
+    _S.REJECTED: set(),
+    _S.WITHDRAWN: set(),
 }
 
 

@@ -18,9 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onboarding import wizard
 from onboarding.errors import ApplicationError
 from onboarding.models import (
     APPLICATION_TRANSITIONS,
+    LINE_OPEN,
+    OPEN_STATUSES,
     Application,
     ApplicationEvent,
     InstitutionType,
@@ -37,9 +40,8 @@ if TYPE_CHECKING:
     from billing.models import BillingType, CreditPackage
     from documents.models import Document
 
-# The versions of the texts the applicant accepts on the review step; a new text gets a new version.
-
-STEPS = ["type", "details", "billing", "line", "sender", "documents", "review"]
+# The wizard's steps by name, in order (onboarding.wizard defines them).
+STEPS = wizard.NAMES
 
 
 # --- Reading ----------------------------------------------------------------------------------------------------
@@ -122,17 +124,11 @@ def checklist(application: Application) -> list[ChecklistItem]:
 
 def missing_for_submission(application: Application, items: list[ChecklistItem] | None = None) -> list[str]:
     """What still stands between this application and submission, in the applicant's words."""
-    missing: list[str] = []
-    step_names = {
-        "type": _("Kurum türü seçilmedi."),
-        "details": _("Kurum bilgileri tamamlanmadı."),
-        "billing": _("Ödeme tipi seçilmedi."),
-        "line": _("Kurumsal hat bilgisi verilmedi."),
-        "sender": _("SMS başlığı adımı tamamlanmadı."),
-    }
-    for step, message in step_names.items():
-        if step not in application.completed_steps:
-            missing.append(str(message))
+    missing = [
+        str(step.missing)
+        for step in wizard.STEPS
+        if step.missing is not None and step.name not in application.completed_steps
+    ]
     for item in checklist(application) if items is None else items:
         if item.is_required and not item.has_files:
             missing.append(str(_("Belge eksik: %(label)s") % {"label": item.requirement.localized("label")}))
@@ -221,11 +217,14 @@ def choose_billing(
 ) -> Application:
     """Step 3: invoiced, or prepaid with one package; and whether the institution is a registered e-Fatura user,
     which decides e-Fatura or e-Arşiv for its invoices (None: not answered; the wizard's form asks it of invoiced)."""
+    from billing.models import Plan
+
     locked = _lock_editable(application)
-    if billing_type.code == "prepaid" and credit_package is None:
+    prepaid = billing_type.code == Plan.PREPAID
+    if prepaid and credit_package is None:
         raise ApplicationError(_("Ön ödemeli için bir kontör paketi seçin."))
     locked.billing_type = billing_type
-    locked.credit_package = credit_package if billing_type.code == "prepaid" else None
+    locked.credit_package = credit_package if prepaid else None
     locked.expected_monthly_messages = expected_monthly_messages
     locked.e_invoice_user = e_invoice_user
     _complete(locked, "billing")
@@ -404,12 +403,35 @@ def _notify_applicant(application: Application, template: str, **context) -> Non
     )
 
 
-def _live_documents(application: Application):
+def documents_refusal(to: str, items: list[ChecklistItem]) -> str | None:
+    """Why the checklist's documents hold back a review move to `to` now, in the reviewer's words, or None.
+
+    The rule of request_changes (every document decided, one at least rejected) and of approve_documents (every
+    document approved, every required one there). Those services refuse with this message; the review page, which
+    has the checklist already, asks the same through onboarding.workflow.review_options before offering the button.
+    Whether the lifecycle allows the move at all is APPLICATION_TRANSITIONS' answer (move_application checks it).
+    """
     from documents.models import Document
 
-    return Document.objects.filter(application=application, is_live=True).select_related(
-        "requirement", "rejection_reason"
-    )
+    if to == Application.Status.CHANGES_REQUESTED:
+        undecided = [
+            item.requirement.label
+            for item in items
+            if item.document is not None and item.document.status == Document.Status.UPLOADED
+        ]
+        if undecided:
+            return _("Önce her belgeye karar verin. Kararsız: %(labels)s") % {"labels": ", ".join(undecided)}
+        if not any(item.document is not None and item.document.status == Document.Status.REJECTED for item in items):
+            return _("Düzeltme istemek için en az bir belgeyi gerekçesiyle reddedin.")
+    elif to == Application.Status.AWAITING_ORIGINALS:
+        unapproved = [
+            item.requirement.label
+            for item in items
+            if (item.document.status != Document.Status.APPROVED if item.document is not None else item.is_required)
+        ]
+        if unapproved:
+            return _("Onaylanmamış belgeler var: %(labels)s") % {"labels": ", ".join(unapproved)}
+    return None
 
 
 @transaction.atomic
@@ -418,22 +440,20 @@ def request_changes(application: Application, *, actor: "User", note: str = "") 
 
     The applicant gets one e-mail listing every rejected item with its reason and a link back.
     """
+    from documents.models import Document
+
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    documents = list(_live_documents(locked))
-    undecided = [d.requirement.label for d in documents if d.status == "uploaded"]
-    rejected = [d for d in documents if d.status == "rejected"]
-    if undecided:
-        raise ApplicationError(
-            _("Önce her belgeye karar verin. Kararsız: %(labels)s") % {"labels": ", ".join(undecided)}
-        )
-    if not rejected:
-        raise ApplicationError(_("Düzeltme istemek için en az bir belgeyi gerekçesiyle reddedin."))
+    items = checklist(locked)
+    refusal = documents_refusal(Application.Status.CHANGES_REQUESTED, items)
+    if refusal is not None:
+        raise ApplicationError(refusal)
+    rejected = [item for item in items if item.document and item.document.status == Document.Status.REJECTED]
     locked = move_application(locked, to=Application.Status.CHANGES_REQUESTED, actor=actor, reason=note)
     _notify_applicant(
         locked,
         "application_changes_requested",
         note=note,
-        items=[{"label": d.requirement.label, "reason": d.rejection_text} for d in rejected],
+        items=[{"label": item.requirement.label, "reason": item.document.rejection_text} for item in rejected],
     )
     return locked
 
@@ -459,15 +479,9 @@ def approve_documents(application: Application, *, actor: "User") -> Application
     If the originals already arrived, the application goes straight on to approved.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    items = checklist(locked)
-    problems = [
-        item.requirement.label
-        for item in items
-        if (item.is_required and (item.document is None or item.document.status != "approved"))
-        or (item.document is not None and item.document.status != "approved")
-    ]
-    if problems:
-        raise ApplicationError(_("Onaylanmamış belgeler var: %(labels)s") % {"labels": ", ".join(problems)})
+    refusal = documents_refusal(Application.Status.AWAITING_ORIGINALS, checklist(locked))
+    if refusal is not None:
+        raise ApplicationError(refusal)
     locked = move_application(locked, to=Application.Status.AWAITING_ORIGINALS, actor=actor)
     _notify_applicant(locked, "application_documents_approved")
     return approve_if_originals_complete(locked, actor=actor)
@@ -530,6 +544,8 @@ def activate_application(application: Application, *, actor: "User") -> Applicat
 @transaction.atomic
 def resubmit_application(application: Application, *, actor: "User") -> Application:
     """changes requested → submitted, once every rejected item has a new version with files."""
+    from documents.models import Document
+
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.CHANGES_REQUESTED:
         raise ApplicationError(_("Bu başvuru şu anda yeniden gönderilemez."))
@@ -537,7 +553,7 @@ def resubmit_application(application: Application, *, actor: "User") -> Applicat
     missing = [
         str(_("Yeniden yüklenmeli: %(label)s") % {"label": item.requirement.localized("label")})
         for item in items
-        if (item.document is not None and item.document.status == "rejected")
+        if (item.document is not None and item.document.status == Document.Status.REJECTED)
         or (item.is_required and not item.has_files)
     ]
     if missing:
@@ -548,18 +564,16 @@ def resubmit_application(application: Application, *, actor: "User") -> Applicat
     corrected = [
         {"tr": item.requirement.label, "en": item.requirement.label_en or item.requirement.label}
         for item in items
-        if item.document is not None and item.document.version > 1 and item.document.status == "uploaded"
+        if item.document is not None
+        and item.document.version > 1
+        and item.document.status == Document.Status.UPLOADED
     ]
     _notify_applicant(locked, "application_resubmitted", corrected=corrected)
     return locked
 
 
-CARGO_OPEN = {
-    Application.Status.SUBMITTED,
-    Application.Status.IN_REVIEW,
-    Application.Status.CHANGES_REQUESTED,
-    Application.Status.AWAITING_ORIGINALS,
-}
+# The cargo of originals is recorded while the application is open (submitted, not yet decided either way).
+CARGO_OPEN = OPEN_STATUSES
 
 
 @transaction.atomic
@@ -573,10 +587,6 @@ def record_cargo(application: Application, *, company: str, tracking_number: str
     locked.cargo_recorded_at = timezone.now()
     locked.save(update_fields=["cargo_company", "cargo_tracking_number", "cargo_recorded_at", "updated_at"])
     return locked
-
-
-# After submission, the line an applicant said they would get can be given until the account is open.
-LINE_OPEN = {*CARGO_OPEN, Application.Status.APPROVED}
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from billing import estimates
 from billing.forms import EstimateForm
-from onboarding import catalogue, due, forms, identifiers, page_cache, services, workflow
+from onboarding import catalogue, due, forms, identifiers, page_cache, services, wizard, workflow
 from onboarding.models import Application, Condition
 from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
@@ -114,25 +114,10 @@ def _due_context(
 
 # --- The wizard -------------------------------------------------------------------------------------------------
 
-STEP_SLUGS = {
-    "type": "kurum-turu",
-    "details": "kurum-bilgileri",
-    "billing": "odeme",
-    "line": "kurumsal-hat",
-    "sender": "sms-basligi",
-    "documents": "belgeler",
-    "review": "onay",
-}
-STEP_BY_SLUG = {slug: step for step, slug in STEP_SLUGS.items()}
-STEP_TITLES = {
-    "type": _("Kurum türü"),
-    "details": _("Kurum bilgileri"),
-    "billing": _("Ödeme tipi"),
-    "line": _("Kurumsal hat"),
-    "sender": _("SMS başlığı"),
-    "documents": _("Belgeler"),
-    "review": _("Onay ve gönderim"),
-}
+# Derived from onboarding.wizard, the steps' one definition.
+STEP_SLUGS = {step.name: step.slug for step in wizard.STEPS}
+STEP_BY_SLUG = {step.slug: step.name for step in wizard.STEPS}
+STEP_TITLES = {step.name: step.title for step in wizard.STEPS}
 
 
 def _step_url(application: Application, step: str) -> str:

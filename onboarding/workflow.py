@@ -14,6 +14,7 @@ Re-locking a row already held (move_application does) waits for nothing.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -23,7 +24,7 @@ from documents import services as document_services
 from documents.models import Document
 from onboarding import services as application_services
 from onboarding.errors import ApplicationError
-from onboarding.models import Application, InstitutionType
+from onboarding.models import APPLICATION_TRANSITIONS, REVIEWABLE_STATUSES, Application, InstitutionType
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -143,7 +144,7 @@ def _not_approvable(document: Document) -> str | None:
         return _("yerine yeni bir sürüm yüklendi")
     if document.status != Document.Status.UPLOADED:
         return _("zaten karara bağlandı (%(status)s)") % {"status": document.get_status_display()}
-    if document.application.status not in document_services.REVIEWABLE:
+    if document.application.status not in REVIEWABLE_STATUSES:
         return _("başvuru “%(status)s” durumunda") % {"status": document.application.get_status_display()}
     return None
 
@@ -182,3 +183,70 @@ def mark_original_received(document: Document, *, actor: "User") -> Document:
     document_services.record_original_received(locked, application=locked.application, actor=actor)
     application_services.approve_if_originals_complete(locked.application, actor=actor)
     return locked
+
+
+# --- What review may do now ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What may be done with an application now, by the rules the services apply when it is done.
+
+    The review page offers its buttons from this; the services refuse with the same rules on POST, so a page that
+    went stale meanwhile still cannot do more than the rules allow.
+    """
+
+    # The statuses the lifecycle table lets the application move to from the one it is in.
+    moves: frozenset[str]
+    # Of the review moves, those the checklist's documents hold back now, each with the reason the service gives.
+    held_back: dict[str, str]
+    # Requirements whose live document a reviewer may approve or reject now.
+    decidable: frozenset[int]
+    # Requirements whose live document's original may be marked as arrived now.
+    originals_awaited: frozenset[int]
+
+    def allows(self, to: str) -> bool:
+        return to in self.moves
+
+    def ready_for(self, to: str) -> bool:
+        return to not in self.held_back
+
+
+def review_options(application: Application, items: "list[application_services.ChecklistItem]") -> ReviewOptions:
+    """What review may do with `application` now, given its checklist (onboarding.services.checklist).
+
+    Asks the services' own rules: onboarding.services.documents_refusal for requesting changes and approving the
+    documents, documents.services.decision_refusal and original_refusal for each live document. No query: the
+    caller reads the checklist once and passes it (an empty one when it does not look at documents).
+    """
+    decidable: set[int] = set()
+    originals_awaited: set[int] = set()
+    for item in items:
+        document = item.document
+        if document is None:
+            continue
+        # The checklist read the requirement already: a refusal naming it costs no query.
+        document.requirement = item.requirement
+        if any(
+            document_services.decision_refusal(document, application=application, to=to) is None
+            for to in (Document.Status.APPROVED, Document.Status.REJECTED)
+        ):
+            decidable.add(item.requirement.pk)
+        # Marking twice changes nothing, and a rejected document's original is moot: a new version will replace it.
+        if (
+            document.original_received_at is None
+            and document.status != Document.Status.REJECTED
+            and document_services.original_refusal(document, application=application) is None
+        ):
+            originals_awaited.add(item.requirement.pk)
+    held_back = {
+        to: str(refusal)
+        for to in (Application.Status.CHANGES_REQUESTED, Application.Status.AWAITING_ORIGINALS)
+        if (refusal := application_services.documents_refusal(to, items)) is not None
+    }
+    return ReviewOptions(
+        moves=frozenset(APPLICATION_TRANSITIONS[application.status]),
+        held_back=held_back,
+        decidable=frozenset(decidable),
+        originals_awaited=frozenset(originals_awaited),
+    )

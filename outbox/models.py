@@ -5,6 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+# Outside the model so that its index and constraint are built from it; the model names it OutboxEmail.State.
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Gönderilecek")
+    SENDING = "sending", _("Gönderiliyor")
+    SENT = "sent", _("Gönderildi")
+    FAILED = "failed", _("Gönderilemedi")
+    UNCERTAIN = "uncertain", _("Belirsiz")
+
+
 class OutboxEmail(models.Model):
     """One templated e-mail to send; the Celery task and the sweep carry only its id.
 
@@ -14,12 +23,7 @@ class OutboxEmail(models.Model):
     the server) ends in uncertain and is not retried by itself (see `outbox.delivery`).
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Gönderilecek")
-        SENDING = "sending", _("Gönderiliyor")
-        SENT = "sent", _("Gönderildi")
-        FAILED = "failed", _("Gönderilemedi")
-        UNCERTAIN = "uncertain", _("Belirsiz")
+    State = OutboxState
 
     to = models.JSONField(_("alıcılar"), help_text=_("Adres listesi."))
     template = models.CharField(_("şablon"), max_length=100)
@@ -51,13 +55,13 @@ class OutboxEmail(models.Model):
             models.Index(
                 fields=["next_attempt_at"],
                 name="outboxemail_due_idx",
-                condition=Q(state__in=["pending", "sending"]),
+                condition=Q(state__in=[OutboxState.PENDING, OutboxState.SENDING]),
             ),
             models.Index(fields=["about_type", "about_id"], name="outboxemail_about_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "sending", "sent", "failed", "uncertain"]),
+                condition=Q(state__in=OutboxState.values),
                 name="outboxemail_state_valid",
             ),
         ]

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.admin import EstimatedCountPaginator
+from config.admin_toolkit import EstimatedCountPaginator
 from reminders.models import Reminder
 
 

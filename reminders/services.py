@@ -34,8 +34,8 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.roles import REVIEWERS
-from onboarding import due
-from onboarding.models import Application
+from onboarding import due, wizard
+from onboarding.models import OPEN_STATUSES, Application
 from outbox.services import queue_emails
 from reminders.models import Reminder
 
@@ -209,7 +209,7 @@ def _due_at(application: Application, items: list[due.DueItem], confirm: due.Due
     moments = [moment for item in items if (moment := next_step_at(item.since, now))]
     if confirm and (moment := next_step_at(confirm.since, now)):
         moments.append(moment)
-    if application.status in due.AFTER_SUBMISSION and application.cargo_recorded_at is not None:
+    if application.status in OPEN_STATUSES and application.cargo_recorded_at is not None:
         arrived_by = application.cargo_recorded_at + timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS)
         if arrived_by > now:
             moments.append(arrived_by)
@@ -370,10 +370,10 @@ def _link(item: due.DueItem, *, reviewer: bool) -> str:
     if item.kind == due.CONFIRM_EMAIL:
         return _url("accounts:resend-confirmation")
     if item.kind == due.DRAFT:
-        return _url("onboarding:application-step", item.reference, "belgeler")
+        return _url("onboarding:application-step", item.reference, wizard.slug("documents"))
     if item.kind == due.CORPORATE_LINE and item.status == Application.Status.DRAFT:
         # Before submission the line is given in the wizard (the status page sends drafts there, without the anchor).
-        return _url("onboarding:application-step", item.reference, "kurumsal-hat")
+        return _url("onboarding:application-step", item.reference, wizard.slug("line"))
     anchor = {
         due.REJECTED: f"#belge-{item.requirements[0].pk}" if item.requirements else "",
         due.CORPORATE_LINE: "#kurumsal-hat",

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from documents import services as document_services
 from documents.models import DOCUMENT_TRANSITIONS, Document, DocumentEvent, RejectionReason
 from onboarding import services, workflow
-from onboarding.models import Application, ApplicationEvent
+from onboarding.models import REVIEWABLE_STATUSES, Application, ApplicationEvent
 from onboarding.tests.helpers import pdf_upload, submitted
 
 DOCUMENT_STATUSES = Document.Status.values
@@ -85,9 +85,7 @@ def test_a_rejection_needs_a_reason_or_a_note(applicant, reviewer):
     assert (third.status, third.rejection_text) == ("rejected", "Sayfa 2 eksik.")
 
 
-@pytest.mark.parametrize(
-    "status", [s for s in Application.Status.values if s not in document_services.REVIEWABLE], ids=str
-)
+@pytest.mark.parametrize("status", [s for s in Application.Status.values if s not in REVIEWABLE_STATUSES], ids=str)
 def test_decisions_are_refused_unless_the_application_is_submitted_or_in_review(applicant, reviewer, status):
     application = submitted(applicant)
     document = live_documents(application)[0]
@@ -191,6 +189,34 @@ def test_approve_documents_is_refused_while_one_is_rejected_or_undecided(applica
     with pytest.raises(services.ApplicationError, match=documents[0].requirement.label):
         services.approve_documents(application, actor=reviewer)
     assert status_of(application) == "in_review"
+
+
+def test_what_review_options_hold_back_is_what_the_services_refuse_with(applicant, reviewer):
+    # The review page offers its buttons from workflow.review_options; a refused POST must say the same thing.
+    application = submitted(applicant)
+    first, *others = live_documents(application)
+    workflow.reject_document(first, actor=reviewer, note="Eksik.")
+    application.refresh_from_db()
+
+    options = workflow.review_options(application, services.checklist(application))
+    S = Application.Status
+    assert options.allows(S.CHANGES_REQUESTED) and options.allows(S.AWAITING_ORIGINALS)
+    # The rejected document is decided and its original moot; the others wait for both.
+    assert options.decidable == options.originals_awaited == {document.requirement_id for document in others}
+    for to, service in [
+        (S.CHANGES_REQUESTED, services.request_changes),
+        (S.AWAITING_ORIGINALS, services.approve_documents),
+    ]:
+        with pytest.raises(services.ApplicationError) as refused:
+            service(application, actor=reviewer)
+        assert str(refused.value.message) == options.held_back[to]
+
+    for document in others:
+        workflow.approve_document(document, actor=reviewer)
+    options = workflow.review_options(application, services.checklist(application))
+    assert options.ready_for(S.CHANGES_REQUESTED) and not options.decidable
+    services.request_changes(application, actor=reviewer)
+    assert status_of(application) == "changes_requested"
 
 
 # --- Originals ------------------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from config.admin_toolkit import HistoryWithoutRevertAdmin
 from conftest import _user
-from onboarding.admin import HistoryWithoutRevertAdmin
 from onboarding.models import Application, ApplicationEvent
 from onboarding.tests.helpers import submitted
 
