@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,16 +38,15 @@ from config.admin_toolkit import (
     refuse,
     turkish_search,
 )
-from documents.models import Document, DocumentEvent, DocumentFile, RejectionReason
+from documents.models import Document, DocumentEvent, DocumentFile
 from documents.services import DocumentError
-from onboarding import due, services, turkish, workflow
+from onboarding import catalogue, due, page_cache, services, turkish, workflow
 from onboarding.models import (
     OPEN_STATUSES,
     Application,
     ApplicationEvent,
     Condition,
     Requirement,
-    ReviewerRule,
 )
 
 # A reference as printed on the cover sheet ("TS-7K3M-9QXA"), also lower-case, inside the URL a QR code holds, or
@@ -298,6 +298,10 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is None or match.url_name != "onboarding_application_changelist":
+            # The application page and the actions read one row: the list's columns are not computed for it.
+            return queryset.select_related("institution_type", "applicant", "billing_type", "credit_package")
         if self._sorted_by_past_due(request):
             # "Past due first" sorts on the condition itself (every open application is looked at: ~2 s at 100k).
             queryset = queryset.annotate(
@@ -475,6 +479,15 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
         if obj is not None:
             context.update(review_context(request, obj))
             context["title"] = _("Başvuru incelemesi")
+            # The application's fields, read-only: the same until the application changes (onboarding.page_cache).
+            context["review_field_sets"] = page_cache.fragment(
+                "admin-field-sets",
+                obj,
+                lambda: render_to_string(
+                    "admin/onboarding/application/_field_sets.html", {"adminform": context["adminform"]}, request
+                ),
+                variant=page_cache.permissions_key(request.user),
+            )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -631,7 +644,8 @@ def review_context(request, application: Application) -> dict:
             .select_related("decided_by", "rejection_reason", "original_received_by")
             .prefetch_related(
                 Prefetch(
-                    "files", queryset=DocumentFile.objects.select_related("uploaded_by").order_by("uploaded_at")
+                    "files",
+                    queryset=DocumentFile.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
                 ),
                 Prefetch(
                     "events", queryset=DocumentEvent.objects.select_related("actor").order_by("created_at", "id")
@@ -641,7 +655,7 @@ def review_context(request, application: Application) -> dict:
         )
         for document in documents:
             by_requirement.setdefault(document.requirement_id, []).append(document)
-        checklist = services.checklist(application)
+        checklist = services.checklist(application, documents=[d for ds in by_requirement.values() for d in ds])
     options = workflow.review_options(application, checklist)
     for item in checklist:
         versions = by_requirement.get(item.requirement.pk, [])
@@ -663,19 +677,16 @@ def review_context(request, application: Application) -> dict:
         )
 
     S = Application.Status
+    events = list(application.events.select_related("actor"))
     return {
         "review_items": items,
         "review_counts": counts,
         "can_view_documents": can_view_documents,
         "can_review_documents": can_review_documents,
         "can_review": can_review,
-        "rejection_reasons": list(RejectionReason.objects.filter(is_active=True)) if can_review_documents else [],
-        "reviewer_rules": list(ReviewerRule.objects.filter(institution_type_id=application.institution_type_id))
-        if can_view_documents
-        else [],
-        "application_events": list(application.events.select_related("actor"))
-        if user.has_perm("onboarding.view_applicationevent")
-        else None,
+        "rejection_reasons": catalogue.rejection_reasons() if can_review_documents else [],
+        "reviewer_rules": catalogue.reviewer_rules_of(application.institution_type_id) if can_view_documents else [],
+        "application_events": events if user.has_perm("onboarding.view_applicationevent") else None,
         "can_view_document_events": user.has_perm("documents.view_documentevent"),
         # What the services would refuse anyway, said before the click (they check again on POST).
         "ready_to_approve": not can_view_documents or options.ready_for(S.AWAITING_ORIGINALS),
@@ -686,16 +697,20 @@ def review_context(request, application: Application) -> dict:
         "may_withdraw": can_review and options.allows(S.WITHDRAWN),
         "may_activate": can_review and options.allows(S.ACTIVE),
         "province_label": application.province_name,
-        **due_context(request, application),
+        **due_context(request, application, checklist=checklist if can_view_documents else None, events=events),
     }
 
 
-def due_context(request, application: Application) -> dict:
-    """What the application waits for from its applicant, with deadlines, and the reminders sent about it."""
+def due_context(request, application: Application, *, checklist=None, events=None) -> dict:
+    """What the application waits for from its applicant, with deadlines, and the reminders sent about it (from the
+    checklist and events the page read already, when it has them)."""
     from reminders.models import Reminder
 
     now = timezone.now()
-    items = [due.presented(item, now) for item in due.items_for_application(application, now=now)]
+    items = [
+        due.presented(item, now)
+        for item in due.items_for_application(application, now=now, checklist=checklist, events=events)
+    ]
     can_view_reminders = request.user.has_perm("reminders.view_reminder")
     return {
         "due_items": items,

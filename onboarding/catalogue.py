@@ -24,6 +24,8 @@ CATALOGUE = Memo(
         "onboarding.Condition",
         "onboarding.DocumentKind",
         "onboarding.SenderIdBasis",
+        "onboarding.ReviewerRule",
+        "documents.RejectionReason",
         "onboarding.ContractTemplate",
         "privacy.PrivacyText",
         "billing.BillingType",
@@ -127,3 +129,23 @@ def attach(application) -> bool:
                 return False  # created since the catalogue was read (its clearing is on its way): join it
             setattr(application, field, rows[pk])
     return True
+
+
+def rejection_reasons() -> list:
+    """The reasons a reviewer picks from when rejecting a document (documents.RejectionReason), active ones."""
+    from documents.models import RejectionReason
+
+    return CATALOGUE.get("rejection reasons", lambda: list(RejectionReason.objects.filter(is_active=True)))
+
+
+def reviewer_rules_of(institution_type_id: int | None) -> list:
+    """What reviewers check for this institution type (onboarding.ReviewerRule)."""
+    from onboarding.models import ReviewerRule
+
+    def compute():
+        by_type: dict[int, list] = defaultdict(list)
+        for rule in ReviewerRule.objects.all():
+            by_type[rule.institution_type_id].append(rule)
+        return dict(by_type)
+
+    return CATALOGUE.get("reviewer rules", compute).get(institution_type_id, [])

@@ -20,6 +20,7 @@ transaction), the content is rendered as before and not stored.
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -82,3 +83,27 @@ def arrival(application) -> datetime.datetime | None:
     if application.cargo_recorded_at is None:
         return None
     return application.cargo_recorded_at + datetime.timedelta(days=settings.PORTAL_ORIGINALS_TRANSIT_DAYS)
+
+
+def fragment(name: str, application, render: Callable[[], str], *, variant: str = "") -> SafeString:
+    """A part of a staff page about one application (no form, no CSRF token), stored like the applicant's pages'
+    content: under the application's page version, the catalogue's and the code's, the language and `variant` (what
+    else it depends on, such as the viewer's permissions)."""
+    version = catalogue.version()
+    if version is None:
+        return mark_safe(render())  # noqa: S308 - a template's own rendering
+    key = (
+        f"fragment:{name}:{application.pk}:{application.page_version}:{get_language()}:{version}:"
+        f"{source_version()}:{variant}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # noqa: S308
+
+
+def permissions_key(user) -> str:
+    """A short digest of what the user may do, for content that shows more or less by permission."""
+    permissions = "superuser" if user.is_superuser else ",".join(sorted(user.get_all_permissions()))
+    return hashlib.sha256(permissions.encode()).hexdigest()[:16]
