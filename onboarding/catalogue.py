@@ -111,6 +111,15 @@ def _by_id(rows) -> dict:
     return {row.pk: row for row in rows}
 
 
+def institution_types_by_id() -> dict:
+    """Every institution type (open for applications or not) by id, in their order, with their letter template."""
+    return CATALOGUE.get("types by id", lambda: _by_id(InstitutionType.objects.select_related("letter_template")))
+
+
+def billing_types_by_id() -> dict:
+    return CATALOGUE.get("billing types by id", lambda: _by_id(BillingType.objects.all()))
+
+
 def at_hand() -> bool:
     """Whether the catalogue can be read from memory now (not in a transaction, the cache reachable)."""
     return CATALOGUE.version() is not None
@@ -119,10 +128,12 @@ def at_hand() -> bool:
 def attach(application) -> bool:
     """Give the application its institution type (with its letter template), billing type and package from the
     catalogue kept in memory, instead of joining them into its query; False when one is missing there."""
-    types = CATALOGUE.get("types by id", lambda: _by_id(InstitutionType.objects.select_related("letter_template")))
-    billing = CATALOGUE.get("billing types by id", lambda: _by_id(BillingType.objects.all()))
     packages = CATALOGUE.get("packages by id", lambda: _by_id(CreditPackage.objects.all()))
-    for field, rows in (("institution_type", types), ("billing_type", billing), ("credit_package", packages)):
+    for field, rows in (
+        ("institution_type", institution_types_by_id()),
+        ("billing_type", billing_types_by_id()),
+        ("credit_package", packages),
+    ):
         pk = getattr(application, f"{field}_id")
         if pk is not None:
             if pk not in rows:
