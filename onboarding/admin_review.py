@@ -409,19 +409,38 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
             pk = Application.objects.filter(reference=reference).values_list("pk", flat=True).first()
             if pk is not None:
                 return HttpResponseRedirect(reverse("admin:onboarding_application_change", args=[pk]))
-        totals = self._queue_totals(request)
-        changelist = reverse("admin:onboarding_application_changelist")
-        counts = [
-            {
-                "status": status.value,
-                "label": status.label,
-                "count": totals[status.value],
-                "url": f"{changelist}?{ApplicationStatusFilter.parameter_name}={status.value}",
-            }
-            for status in OPEN_STATUSES
-        ]
-        return super().changelist_view(
-            request, {"title": _("Başvurular"), **(extra_context or {}), "queue_counts": counts}
+
+        def render():
+            totals = self._queue_totals(request)
+            changelist = reverse("admin:onboarding_application_changelist")
+            counts = [
+                {
+                    "status": status.value,
+                    "label": status.label,
+                    "count": totals[status.value],
+                    "url": f"{changelist}?{ApplicationStatusFilter.parameter_name}={status.value}",
+                }
+                for status in OPEN_STATUSES
+            ]
+            return super(ApplicationAdmin, self).changelist_view(
+                request, {"title": _("Başvurular"), **(extra_context or {}), "queue_counts": counts}
+            )
+
+        # Reviewers come back to the queue after every decision: the same page is served again while no application
+        # has changed (for a minute at most: the past-due column moves with the clock).
+        return page_cache.staff_page(request, "review-queue", page_cache.applications_version(), render)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = (
+            Application.objects.filter(pk=object_id).values_list("page_version", flat=True).first()
+            if object_id.isascii() and object_id.isdigit()
+            else None
+        )
+        return page_cache.staff_page(
+            request,
+            f"review-page:{object_id}",
+            version,
+            lambda: super(ApplicationAdmin, self).change_view(request, object_id, form_url, extra_context),
         )
 
     def _queue_totals(self, request) -> dict[str, int]:

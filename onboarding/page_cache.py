@@ -21,10 +21,15 @@ transaction), the content is rendered as before and not stored.
 
 import datetime
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -107,3 +112,76 @@ def permissions_key(user) -> str:
     """A short digest of what the user may do, for content that shows more or less by permission."""
     permissions = "superuser" if user.is_superuser else ",".join(sorted(user.get_all_permissions()))
     return hashlib.sha256(permissions.encode()).hexdigest()[:16]
+
+
+# --- Whole staff pages -------------------------------------------------------------------------------------------
+
+STAFF_PAGE_SECONDS = 60
+CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+NONCE_PLACEHOLDER = (
+    f"nonce-{salted_hmac('onboarding.page_cache', 'nonce placeholder', algorithm='sha256').hexdigest()[:32]}"
+)
+
+
+def applications_version() -> int | None:
+    """A number that moves on every change to any application or what its pages show (migration onboarding 0016)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_value, is_called FROM onboarding_change_seq")
+            value, called = cursor.fetchone()
+            return value if called else 0
+        cursor.execute("SELECT value FROM onboarding_change_counter")
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+
+def staff_page(request, name: str, version, render: Callable[[], "HttpResponse"]) -> "HttpResponse":
+    """A whole admin page for a member of staff, served again for a minute at most while `version` (what its data
+    depends on) is unchanged; the viewer, their permissions, the language, the address, the catalogue and the code
+    are part of the key. The page's CSRF token and CSP nonce are this request's: stored as placeholders, swapped in
+    on the way out. A page with messages to show, a page whose data version is unknown, and an answer that is not a
+    plain 200 are never stored."""
+    catalogue_version = catalogue.version()
+    if version is None or catalogue_version is None or request.method != "GET" or len(messages.get_messages(request)):
+        return render()
+    user = request.user
+    key = (
+        "staff-page:"
+        + hashlib.sha256(
+            "|".join(
+                map(
+                    str,
+                    (
+                        name,
+                        version,
+                        user.pk,
+                        user.get_full_name(),
+                        permissions_key(user),
+                        get_language(),
+                        request.get_full_path(),
+                        catalogue_version,
+                        source_version(),
+                    ),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    stored = cache.get(key)
+    if stored is not None:
+        content_type, html = stored
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        nonce = get_nonce(request)
+        if nonce is not None:
+            html = html.replace(NONCE_PLACEHOLDER, str(nonce))
+        return HttpResponse(html, content_type=content_type)
+    response = render()
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    html = CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<3>", response.content.decode())
+    nonce = get_nonce(request)
+    if nonce:  # generated while rendering
+        html = html.replace(str(nonce), NONCE_PLACEHOLDER)
+    cache.set(key, (response["Content-Type"], html), STAFF_PAGE_SECONDS)
+    return response
