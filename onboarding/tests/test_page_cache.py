@@ -198,3 +198,66 @@ def test_a_wizard_step_is_served_again_and_shows_a_change_at_once(applicant):
     page, _ = _get(client, url)
     assert 'value="YENIBASLIK"' in page
     assert 'value="SISLIBLD"' not in page
+
+
+NONCE = re.compile(r"'nonce-([^']+)'")
+
+
+def _without_nonces(page: str) -> str:
+    return re.sub(r'nonce="[^"]+"', "", page)
+
+
+def _staff(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_the_review_queue_is_served_again_until_an_application_changes(applicant, other_applicant, reviewer):
+    first_application = submitted(applicant)
+    client = _staff(reviewer)
+    queue = "/admin/onboarding/application/"
+    first, first_queries = _get(client, queue)
+    again, again_queries = _get(client, queue)
+    assert again_queries < first_queries
+    assert _without_nonces(TOKEN.sub("", again)) == _without_nonces(TOKEN.sub("", first))
+    assert first_application.reference in again
+
+    # Another applicant submits: the queue shows it at once.
+    second = submitted(other_applicant)
+    page, queries = _get(client, queue)
+    assert second.reference in page
+    assert queries > again_queries
+
+
+def test_a_stored_review_page_carries_this_requests_token_and_nonce_and_a_decision_shows_at_once(applicant, reviewer):
+    application = submitted(applicant)
+    client = _staff(reviewer)
+    url = f"/admin/onboarding/application/{application.pk}/change/"
+    client.get(url)
+    response = client.get(url)
+    page = response.content.decode()
+    assert page_cache.CSRF_PLACEHOLDER not in page and page_cache.NONCE_PLACEHOLDER not in page
+    nonce = NONCE.search(response.headers["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in page
+
+    document = Document.objects.filter(application=application, is_live=True).first()
+    token = TOKEN.search(page).group(1)
+    approved = client.post(f"/admin/documents/document/{document.pk}/onayla/", {"csrfmiddlewaretoken": token})
+    assert approved.status_code == 302
+    assert Document.objects.get(pk=document.pk).status == Document.Status.APPROVED
+    # The redirect's page has a message to show: rendered for this request, with the decision on it; the next
+    # visit, without a message, is not the page stored before the decision either.
+    after, _ = _get(client, approved["Location"].split("#")[0])
+    later, _ = _get(client, url)
+    for shown in (after, later):
+        assert shown.count("review-item--approved") == page.count("review-item--approved") + 1
+
+
+def test_a_viewer_with_other_permissions_never_gets_anothers_stored_page(applicant, reviewer, finance):
+    application = submitted(applicant)
+    url = f"/admin/onboarding/application/{application.pk}/change/"
+    reviewer_page, _ = _get(_staff(reviewer), url)
+    finance_page, _ = _get(_staff(finance), url)
+    assert "review-file" in reviewer_page or "Belgeler" in reviewer_page
+    assert TOKEN.sub("", finance_page) != TOKEN.sub("", reviewer_page)
