@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from billing import statements as service
 from billing.models import Statement, StatementLine
-from billing.statement_views import pdf_response
 from config.admin_toolkit import object_or_404
+from onboarding.pdf import pdf_response
 
 CREDIT_NOTE_PERMISSION = "billing.creditnote_statement"
 

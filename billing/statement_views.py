@@ -8,19 +8,12 @@ from django.views.decorators.http import require_safe
 
 import config.converters  # noqa: F401  (registers <reference:…>; the admin imports this module before any URLconf)
 from billing.models import BillingAccount, Statement
+from onboarding.pdf import pdf_response
 
 
 def get_account_for_user(user, code: str) -> BillingAccount:
     """The billing account `code` if `user` owns it; a 404 otherwise, so another's account looks like none at all."""
     return get_object_or_404(BillingAccount, code=code, owner=user)
-
-
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

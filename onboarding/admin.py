@@ -175,12 +175,12 @@ class PreviewAdminMixin:
         return _preview_link(obj, f"{opts.app_label}_{opts.model_name}_preview")
 
     def preview_view(self, request, object_id):
-        from onboarding.views import _pdf_response
+        from onboarding.pdf import pdf_response
 
         if not self.has_view_permission(request):
             raise PermissionDenied
         obj = get_object_or_404(self.model, pk=pk_or_404(self.model, object_id))
-        response = _pdf_response(self.render_preview(obj), f"onizleme-{obj.pk}.pdf")
+        response = pdf_response(self.render_preview(obj), f"onizleme-{obj.pk}.pdf")
         response["Content-Disposition"] = f'inline; filename="onizleme-{obj.pk}.pdf"'
         return response
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from onboarding import contracts, services
-from onboarding.views import _pdf_response
+from onboarding.pdf import pdf_response
 
 
 @login_required
@@ -49,4 +49,4 @@ def contract_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         reference=application.reference,
         language=get_language() or "tr",
     )
-    return _pdf_response(pdf, f"sms-sozlesmesi-{application.reference}.pdf")
+    return pdf_response(pdf, f"sms-sozlesmesi-{application.reference}.pdf")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from billing.forms import SampleMessageField, monthly_messages_field
-from billing.models import BillingType, CreditPackage
+from billing.models import BillingType, CreditPackage, Plan
 from onboarding import identifiers, turkish
 from onboarding.models import Application, Condition, InstitutionType, SenderIdBasis
 
@@ -208,9 +208,9 @@ class BillingForm(forms.Form):
     def clean(self):
         data = super().clean()
         billing_type = data.get("billing_type")
-        if billing_type is not None and billing_type.code == "prepaid" and not data.get("credit_package"):
+        if billing_type is not None and billing_type.code == Plan.PREPAID and not data.get("credit_package"):
             self.add_error("credit_package", _("Ön ödemeli için bir kontör paketi seçin."))
-        if billing_type is not None and billing_type.code == "invoiced" and data.get("e_invoice_user") is None:
+        if billing_type is not None and billing_type.code == Plan.INVOICED and data.get("e_invoice_user") is None:
             self.add_error("e_invoice_user", _("Faturalı ödemede e-Fatura mükellefi olup olmadığınızı seçin."))
         return data
 

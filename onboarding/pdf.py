@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -306,3 +307,12 @@ def contract_pdf(
         "version_line": version_line,
     }
     return _pdf("pdf/contract.html", context, language=language, store=store)
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A generated PDF as a private download (letters, cover sheets, contracts, statements)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

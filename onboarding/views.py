@@ -15,8 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from billing import estimates
 from billing.forms import EstimateForm
+from billing.models import Plan
+from documents.models import DocumentStatus
 from onboarding import catalogue, due, forms, identifiers, page_cache, services, wizard, workflow
 from onboarding.models import Application, Condition
+from onboarding.pdf import pdf_response
 from onboarding.turkish import format_phone, line_operator_warning
 from privacy import services as privacy_services
 from privacy.models import PrivacyText
@@ -526,7 +529,7 @@ def _billing_amounts(application: Application) -> dict:
             return {"package_amounts": amounts}
     elif (
         application.billing_type
-        and application.billing_type.code == "invoiced"
+        and application.billing_type.code == Plan.INVOICED
         and application.expected_monthly_messages
     ):
         result = estimates.billing_estimate(
@@ -565,7 +568,9 @@ def _render_status(
             "application": application,
             "csrf_placeholder": csrf_placeholder,
             "items": items,
-            "rejected_count": sum(1 for item in items if item.document and item.document.status == "rejected"),
+            "rejected_count": sum(
+                1 for item in items if item.document and item.document.status == DocumentStatus.REJECTED
+            ),
             "cargo_open": application.status in services.CARGO_OPEN,
             "cargo_form": cargo_form
             or forms.CargoForm(
@@ -664,15 +669,7 @@ def cover_sheet_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     if application.status not in services.CARGO_OPEN:
         raise Http404
     pdf = render_cover_sheet(application, items=services.checklist(application), language=get_language() or "tr")
-    return _pdf_response(pdf, f"kapak-sayfasi-{application.reference}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"kapak-sayfasi-{application.reference}.pdf")
 
 
 @login_required
@@ -691,7 +688,7 @@ def letter_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         institution_name=application.legal_name,
         language=get_language() or "tr",
     )
-    return _pdf_response(pdf, f"yetki-yazisi-{application.reference}.pdf")
+    return pdf_response(pdf, f"yetki-yazisi-{application.reference}.pdf")
 
 
 @login_required
