@@ -113,7 +113,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="only pages whose key, label or URL matches this regular expression")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses its goal")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="serve nothing again (PORTAL_PAGE_CACHE=false): what every request costs on a first visit",
+    )
     args = parser.parse_args()
+    if args.cold:
+        os.environ["PORTAL_PAGE_CACHE"] = "false"
 
     wrk = find_wrk()
     database_url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)

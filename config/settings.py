@@ -469,6 +469,9 @@ PORTAL_SUPPORT = {
 
 # ÖİV is owed by the authorised operator; whether the reseller charges it itself depends on its own BTK authorisation.
 PORTAL_CHARGE_OIV = env_bool("PORTAL_CHARGE_OIV", True)
+# Pages served again while nothing on them changed (onboarding.page_cache). Off: every page is rendered for its
+# request (a switch for an incident, and for measuring the cost of a first visit: benchmarks/pages.py --cold).
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", True)
 # The 3-character unit prefix of statement numbers (ABC2026000000001): capitals or digits.
 PORTAL_STATEMENT_PREFIX = env_str("PORTAL_STATEMENT_PREFIX", "TSP")
 if not re.fullmatch(r"[A-Z0-9]{3}", PORTAL_STATEMENT_PREFIX):

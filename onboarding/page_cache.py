@@ -53,7 +53,7 @@ Render = Callable[[str | None], tuple[str, list[datetime.datetime]]]
 
 def _key(name: str, request, application) -> str | None:
     version = catalogue.version()
-    if version is None:
+    if version is None or not settings.PORTAL_PAGE_CACHE:
         return None
     confirmed = "c" if request.user.email_confirmed_at else "u"
     return (
@@ -95,7 +95,7 @@ def fragment(name: str, application, render: Callable[[], str], *, variant: str 
     content: under the application's page version, the catalogue's and the code's, the language and `variant` (what
     else it depends on, such as the viewer's permissions)."""
     version = catalogue.version()
-    if version is None:
+    if version is None or not settings.PORTAL_PAGE_CACHE:
         return mark_safe(render())  # noqa: S308 - a template's own rendering
     key = (
         f"fragment:{name}:{application.pk}:{application.page_version}:{get_language()}:{version}:"
@@ -142,7 +142,13 @@ def staff_page(request, name: str, version, render: Callable[[], "HttpResponse"]
     on the way out. A page with messages to show, a page whose data version is unknown, and an answer that is not a
     plain 200 are never stored."""
     catalogue_version = catalogue.version()
-    if version is None or catalogue_version is None or request.method != "GET" or len(messages.get_messages(request)):
+    if (
+        not settings.PORTAL_PAGE_CACHE
+        or version is None
+        or catalogue_version is None
+        or request.method != "GET"
+        or len(messages.get_messages(request))
+    ):
         return render()
     user = request.user
     key = (
