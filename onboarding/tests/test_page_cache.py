@@ -261,3 +261,15 @@ def test_a_viewer_with_other_permissions_never_gets_anothers_stored_page(applica
     finance_page, _ = _get(_staff(finance), url)
     assert "review-file" in reviewer_page or "Belgeler" in reviewer_page
     assert TOKEN.sub("", finance_page) != TOKEN.sub("", reviewer_page)
+
+
+def test_with_the_switch_off_every_page_is_rendered_for_its_request(applicant, reviewer, settings):
+    settings.PORTAL_PAGE_CACHE = False
+    _, client, url = _status(applicant)
+    _get(client, url)
+    _, again = _get(client, url)
+    assert again > 3  # the checklist, the events and the reminder read again (only the catalogue stays in memory)
+    staff = _staff(reviewer)
+    _get(staff, "/admin/onboarding/application/")
+    _, again = _get(staff, "/admin/onboarding/application/")
+    assert again > 5
