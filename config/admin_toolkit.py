@@ -130,12 +130,9 @@ class DefaultChoiceFilter(admin.SimpleListFilter):
             }
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit trail: listed and searched, never added, changed or deleted here."""
-
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER
+class WrittenElsewhere:
+    """For a model admin whose rows are written by services (or by the data's own flow) only: nobody adds, changes
+    or deletes one here, superusers included."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -145,6 +142,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(WrittenElsewhere, admin.ModelAdmin):
+    """An audit trail: listed and searched, never added, changed or deleted here."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER
 
 
 # --- Objects named by URLs -----------------------------------------------------------------------------------------

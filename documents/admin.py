@@ -18,6 +18,7 @@ from config.admin_toolkit import (
     DefaultChoiceFilter,
     EstimatedCountPaginator,
     ReadOnlyAdmin,
+    WrittenElsewhere,
     form_errors,
     object_or_404,
     post_action_urls,
@@ -59,7 +60,9 @@ class DocumentStatusFilter(DefaultChoiceFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(WrittenElsewhere, admin.ModelAdmin):
+    # Documents are written by the applicant's uploads and the review services only.
+
     list_display = [
         "application_link",
         "legal_name",
@@ -99,16 +102,6 @@ class DocumentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-review/review.css"]}
-
-    # Documents are written by the applicant's uploads and the review services only.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("documents.review_document")

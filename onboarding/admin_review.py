@@ -31,6 +31,7 @@ from config.admin_toolkit import (
     FieldChangeDisplay,
     HistoryWithoutRevertAdmin,
     ReadOnlyAdmin,
+    WrittenElsewhere,
     form_errors,
     object_or_404,
     perform,
@@ -217,7 +218,9 @@ class NoteForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(HistoryWithoutRevertAdmin):
+class ApplicationAdmin(WrittenElsewhere, HistoryWithoutRevertAdmin):
+    # Applications are written by services only.
+
     # Seven columns fit 1366 px beside the admin's menu and the filters: the type goes under the unvan and the cargo
     # under the originals' count.
     list_display = [
@@ -299,16 +302,6 @@ class ApplicationAdmin(HistoryWithoutRevertAdmin):
     class Media:
         css = {"all": ["admin-review/review.css"]}
         js = ["admin-review/review.js"]
-
-    # Applications are written by services only: nobody edits, adds or deletes one here, superusers included.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return flatten_fieldsets(self.fieldsets)

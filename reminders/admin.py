@@ -3,12 +3,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_toolkit import EstimatedCountPaginator
+from config.admin_toolkit import EstimatedCountPaginator, WrittenElsewhere
 from reminders.models import Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(WrittenElsewhere, admin.ModelAdmin):
     """Every reminder sent, read-only: to whom, about what, which step of the cadence, when, and its e-mail."""
 
     list_display = ["created_at", "recipient", "kind_label", "application_link", "step", "email_link"]
@@ -26,15 +26,6 @@ class ReminderAdmin(admin.ModelAdmin):
     actions = None
     fields = ["created_at", "recipient", "kind", "item_key", "step", "application", "email"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("tür"), ordering="kind")
     def kind_label(self, reminder: Reminder) -> str:
